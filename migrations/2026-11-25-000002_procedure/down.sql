@@ -1,0 +1,10 @@
+DROP TABLE parked_forms;
+DROP TABLE case_submissions;
+DROP TABLE outbox_messages;
+DROP TABLE billing_items;
+DROP TABLE save_tasks;
+DROP TABLE case_events;
+DROP TABLE cases;
+DROP TABLE policy_versions;
+DROP TABLE servers;
+DROP TABLE customer_levels;

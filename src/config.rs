@@ -1,0 +1,128 @@
+//! Settings from flags and `RD_*` environment variables (SPEC §5).
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono_tz::Tz;
+
+/// Everything the running application needs to know about its environment.
+#[derive(Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub database: PathBuf,
+    pub demo: bool,
+    /// At least 64 bytes; signs the session cookie.
+    pub session_key: Vec<u8>,
+    pub public_url: String,
+    pub slack_webhook_url: Option<String>,
+    pub slack_billing_mention: Option<String>,
+    pub timezone: Tz,
+    pub trusted_proxy: Option<IpAddr>,
+    pub cookie_secure: bool,
+    pub idle_timeout: Duration,
+    pub absolute_timeout: Duration,
+}
+
+impl std::fmt::Debug for Settings {
+    // The session key and webhook URL are secrets: never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("database", &self.database)
+            .field("demo", &self.demo)
+            .field("public_url", &self.public_url)
+            .field(
+                "slack_webhook_url",
+                &self.slack_webhook_url.as_ref().map(|_| "(set)"),
+            )
+            .field("timezone", &self.timezone)
+            .field("trusted_proxy", &self.trusted_proxy)
+            .field("cookie_secure", &self.cookie_secure)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    /// Defaults for a database at `database`, with a fresh random session key.
+    pub fn new(database: PathBuf) -> Settings {
+        Settings {
+            bind: "127.0.0.1:8080".to_owned(),
+            database,
+            demo: false,
+            session_key: random_key(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            slack_webhook_url: None,
+            slack_billing_mention: None,
+            timezone: Tz::UTC,
+            trusted_proxy: None,
+            cookie_secure: false,
+            idle_timeout: Duration::from_secs(2 * 60 * 60),
+            absolute_timeout: Duration::from_secs(12 * 60 * 60),
+        }
+    }
+}
+
+pub fn parse_timezone(name: &str) -> anyhow::Result<Tz> {
+    name.parse::<Tz>().map_err(|_| {
+        anyhow::anyhow!("RD_TIMEZONE: unknown time zone {name:?} (try UTC or Europe/Berlin)")
+    })
+}
+
+fn random_key() -> Vec<u8> {
+    use rand::RngCore;
+    let mut key = vec![0u8; 64];
+    rand::thread_rng().fill_bytes(&mut key);
+    key
+}
+
+/// The key from `RD_SESSION_KEY`, or one generated once and kept beside the
+/// database, so a restart keeps people signed in.
+pub fn load_or_create_session_key(
+    explicit: Option<&str>,
+    database: &Path,
+) -> anyhow::Result<Vec<u8>> {
+    if let Some(text) = explicit {
+        anyhow::ensure!(
+            text.len() >= 32,
+            "RD_SESSION_KEY must be at least 32 characters long"
+        );
+        return Ok(text.as_bytes().to_vec());
+    }
+    let folder = database
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+    let path = folder.join("session.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let key = BASE64
+            .decode(text.trim())
+            .with_context(|| format!("{} is not a valid session key file", path.display()))?;
+        anyhow::ensure!(
+            key.len() >= 32,
+            "{} holds a key that is too short",
+            path.display()
+        );
+        return Ok(key);
+    }
+    let key = random_key();
+    write_private(&path, BASE64.encode(&key).as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(key)
+}
+
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents)
+}

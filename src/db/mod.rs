@@ -1,0 +1,124 @@
+//! The SQLite database: a pool of readers, one writer, pragmas and migrations.
+//!
+//! SQLite has a single writer, so writes go through a pool of exactly one
+//! connection: they queue in the pool instead of spinning on the busy handler.
+
+pub mod models;
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
+pub type Conn = PooledConnection<ConnectionManager<SqliteConnection>>;
+
+/// Why the database could not be reached at all (as opposed to a query failing).
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("no database connection available")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("database query failed")]
+    Query(#[from] diesel::result::Error),
+    #[error("the blocking thread pool is gone")]
+    Blocking,
+}
+
+#[derive(Debug)]
+struct Pragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(
+            "PRAGMA busy_timeout = 10000;
+             PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;",
+        )
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    readers: SqlitePool,
+    writer: SqlitePool,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and runs pending migrations.
+    pub fn open(path: &Path) -> anyhow::Result<Db> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating the data folder {}", parent.display()))?;
+        }
+        let url = path
+            .to_str()
+            .context("the database path is not valid UTF-8")?;
+        let build = |size: u32| {
+            Pool::builder()
+                .max_size(size)
+                .connection_timeout(Duration::from_secs(30))
+                .connection_customizer(Box::new(Pragmas))
+                .build(ConnectionManager::<SqliteConnection>::new(url))
+                .with_context(|| format!("opening the database {}", path.display()))
+        };
+        let writer = build(1)?;
+        {
+            let mut conn = writer.get().context("connecting to the database")?;
+            conn.run_pending_migrations(MIGRATIONS)
+                .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
+        }
+        let readers = build(4)?;
+        Ok(Db { readers, writer })
+    }
+
+    /// Runs read-only work on a reader connection, off the async workers.
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut SqliteConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.readers.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|_| E::from(DbError::Blocking))?
+    }
+
+    /// Runs one user action's writes as one immediate transaction on the writer.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut SqliteConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let pool = self.writer.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            conn.immediate_transaction(work)
+        })
+        .await
+        .map_err(|_| E::from(DbError::Blocking))?
+    }
+
+    /// A writer connection for synchronous callers (CLI commands, seeding).
+    pub fn writer_blocking(&self) -> Result<Conn, DbError> {
+        Ok(self.writer.get()?)
+    }
+
+    /// A reader connection for synchronous callers.
+    pub fn reader_blocking(&self) -> Result<Conn, DbError> {
+        Ok(self.readers.get()?)
+    }
+}

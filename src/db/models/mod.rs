@@ -1,0 +1,5 @@
+//! One file per table: a read struct, an insert struct, and queries taking
+//! the connection first.
+
+pub mod login_failures;
+pub mod staff;

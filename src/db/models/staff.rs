@@ -1,0 +1,102 @@
+use diesel::prelude::*;
+
+use crate::db::schema::staff;
+
+/// A staff member as the app shows them. Deliberately without the password hash.
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = staff)]
+pub struct StaffRow {
+    pub id: i32,
+    pub username: String,
+    pub full_name: String,
+    pub role: String,
+    pub receives_fallbacks: bool,
+    pub departed_at: Option<i64>,
+    pub last_sign_in_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// What sign-in needs to know about a username.
+#[derive(Queryable, Debug)]
+pub struct Credentials {
+    pub id: i32,
+    pub password_hash: String,
+    pub departed_at: Option<i64>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = staff)]
+pub struct NewStaffRow<'a> {
+    pub username: &'a str,
+    pub full_name: &'a str,
+    pub role: &'a str,
+    pub password_hash: &'a str,
+    pub receives_fallbacks: bool,
+    pub created_at: i64,
+}
+
+impl StaffRow {
+    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<StaffRow> {
+        staff::table
+            .find(id)
+            .select(StaffRow::as_select())
+            .first(conn)
+    }
+
+    pub fn find_by_username(
+        conn: &mut SqliteConnection,
+        username: &str,
+    ) -> QueryResult<Option<StaffRow>> {
+        staff::table
+            .filter(staff::username.eq(username))
+            .select(StaffRow::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn credentials(
+        conn: &mut SqliteConnection,
+        username: &str,
+    ) -> QueryResult<Option<Credentials>> {
+        staff::table
+            .filter(staff::username.eq(username))
+            .select((staff::id, staff::password_hash, staff::departed_at))
+            .first(conn)
+            .optional()
+    }
+
+    pub fn insert(conn: &mut SqliteConnection, row: &NewStaffRow<'_>) -> QueryResult<i32> {
+        diesel::insert_into(staff::table)
+            .values(row)
+            .returning(staff::id)
+            .get_result(conn)
+    }
+
+    pub fn count(conn: &mut SqliteConnection) -> QueryResult<i64> {
+        staff::table.count().get_result(conn)
+    }
+
+    pub fn record_sign_in(conn: &mut SqliteConnection, id: i32, at: i64) -> QueryResult<usize> {
+        diesel::update(staff::table.find(id))
+            .set(staff::last_sign_in_at.eq(at))
+            .execute(conn)
+    }
+
+    /// The retention owner who receives save tasks whose rep has left or is unknown.
+    pub fn fallback_owner(conn: &mut SqliteConnection) -> QueryResult<Option<StaffRow>> {
+        staff::table
+            .filter(staff::receives_fallbacks.eq(true))
+            .filter(staff::departed_at.is_null())
+            .select(StaffRow::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn by_role(conn: &mut SqliteConnection, role: &str) -> QueryResult<Vec<StaffRow>> {
+        staff::table
+            .filter(staff::role.eq(role))
+            .order((staff::departed_at.is_not_null(), staff::full_name))
+            .select(StaffRow::as_select())
+            .load(conn)
+    }
+}

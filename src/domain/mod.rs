@@ -1,0 +1,29 @@
+//! Domain types: parsed at the edge, valid by construction.
+//!
+//! Each type has a `parse` constructor whose error's Display is the message
+//! shown next to the form field. Import them from here (`domain::Money`);
+//! the file layout underneath is not part of the API.
+
+mod account_id;
+mod customer_name;
+mod money;
+mod request_kind;
+mod review_state;
+mod role;
+mod route;
+mod save_outcome;
+mod status;
+mod step;
+mod username;
+
+pub use account_id::{AccountId, AccountIdError};
+pub use customer_name::{CustomerName, CustomerNameError};
+pub use money::{Money, MoneyError, RefundAmount, RefundAmountError};
+pub use request_kind::{RequestKind, RequestKindError};
+pub use review_state::ReviewState;
+pub use role::{Role, RoleError};
+pub use route::{CancellationRoute, CancellationRouteError};
+pub use save_outcome::{SaveOutcome, SaveOutcomeError};
+pub use status::{CancellationStatus, CaseState, RefundStatus, StatusError};
+pub use step::{Step, StepError};
+pub use username::{FullName, FullNameError, Username, UsernameError};

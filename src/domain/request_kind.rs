@@ -1,0 +1,103 @@
+//! What the customer asks for: the "Request" select on the case form.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The request on a case. It decides which tracks the case has: a
+/// cancellation track (SOP C2–C3), a refund track (SOP R2–R6), or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    Cancel,
+    Refund,
+    CancelAndRefund,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Choose a request: Cancel account, Refund, or Cancel account and refund")]
+pub struct RequestKindError;
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 3] = [
+        RequestKind::Cancel,
+        RequestKind::Refund,
+        RequestKind::CancelAndRefund,
+    ];
+
+    /// Parses the form and database value (`cancel`, `refund`,
+    /// `cancel_and_refund`).
+    pub fn parse(value: &str) -> Result<RequestKind, RequestKindError> {
+        RequestKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+            .ok_or(RequestKindError)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Cancel => "cancel",
+            RequestKind::Refund => "refund",
+            RequestKind::CancelAndRefund => "cancel_and_refund",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestKind::Cancel => "Cancel account",
+            RequestKind::Refund => "Refund",
+            RequestKind::CancelAndRefund => "Cancel account and refund",
+        }
+    }
+
+    pub fn includes_cancellation(self) -> bool {
+        matches!(self, RequestKind::Cancel | RequestKind::CancelAndRefund)
+    }
+
+    pub fn includes_refund(self) -> bool {
+        matches!(self, RequestKind::Refund | RequestKind::CancelAndRefund)
+    }
+}
+
+impl fmt::Display for RequestKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip() {
+        for kind in RequestKind::ALL {
+            assert_eq!(RequestKind::parse(kind.as_str()), Ok(kind));
+            assert!(kind.includes_cancellation() || kind.includes_refund());
+        }
+        assert_eq!(
+            RequestKind::parse("cancel_and_refund"),
+            Ok(RequestKind::CancelAndRefund)
+        );
+        assert_eq!(RequestKind::parse("Cancel"), Err(RequestKindError));
+        assert_eq!(RequestKind::parse(""), Err(RequestKindError));
+    }
+
+    #[test]
+    fn labels_and_tracks() {
+        assert_eq!(RequestKind::Cancel.label(), "Cancel account");
+        assert_eq!(RequestKind::Refund.to_string(), "Refund");
+        assert_eq!(
+            RequestKind::CancelAndRefund.label(),
+            "Cancel account and refund"
+        );
+        assert!(
+            RequestKind::Cancel.includes_cancellation() && !RequestKind::Cancel.includes_refund()
+        );
+        assert!(
+            !RequestKind::Refund.includes_cancellation() && RequestKind::Refund.includes_refund()
+        );
+        assert!(RequestKind::CancelAndRefund.includes_cancellation());
+        assert!(RequestKind::CancelAndRefund.includes_refund());
+    }
+}

@@ -1,0 +1,120 @@
+//! Staff roles (SPEC §1).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What a staff member does in the app. The values are those of the CLI
+/// (`user add --role`) and the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// "Support" in the procedure: submits cases and sends replies.
+    Agent,
+    /// "The original sales person": makes save calls.
+    SalesRep,
+    /// Spencer: gets save tasks whose rep has left or is unknown.
+    RetentionOwner,
+    /// Heather: works the billing queue.
+    Billing,
+    Admin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Unknown role \"{given}\": use agent, sales-rep, retention-owner, billing or admin")]
+pub struct RoleError {
+    given: String,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Agent,
+        Role::SalesRep,
+        Role::RetentionOwner,
+        Role::Billing,
+        Role::Admin,
+    ];
+
+    /// Parses `agent`, `sales-rep`, `retention-owner`, `billing`, `admin`.
+    pub fn parse(value: &str) -> Result<Role, RoleError> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == value)
+            .ok_or_else(|| RoleError {
+                given: value.to_owned(),
+            })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::SalesRep => "sales-rep",
+            Role::RetentionOwner => "retention-owner",
+            Role::Billing => "billing",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Agent => "Agent",
+            Role::SalesRep => "Sales rep",
+            Role::RetentionOwner => "Retention owner",
+            Role::Billing => "Billing",
+            Role::Admin => "Admin",
+        }
+    }
+
+    /// Where `GET /` sends someone with this role (SPEC §4).
+    pub fn home_path(self) -> &'static str {
+        match self {
+            Role::Agent => "/cases/new",
+            Role::SalesRep | Role::RetentionOwner => "/tasks",
+            Role::Billing => "/billing",
+            Role::Admin => "/admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_labels_and_homes() {
+        let rows = [
+            (Role::Agent, "agent", "Agent", "/cases/new"),
+            (Role::SalesRep, "sales-rep", "Sales rep", "/tasks"),
+            (
+                Role::RetentionOwner,
+                "retention-owner",
+                "Retention owner",
+                "/tasks",
+            ),
+            (Role::Billing, "billing", "Billing", "/billing"),
+            (Role::Admin, "admin", "Admin", "/admin"),
+        ];
+        assert_eq!(rows.map(|row| row.0), Role::ALL);
+        for (role, value, label, home) in rows {
+            assert_eq!(Role::parse(value), Ok(role));
+            assert_eq!(role.as_str(), value);
+            assert_eq!(role.label(), label);
+            assert_eq!(role.home_path(), home);
+        }
+    }
+
+    #[test]
+    fn unknown_role_lists_the_allowed_values() {
+        let message = Role::parse("sales_rep").unwrap_err().to_string();
+        assert!(message.contains("\"sales_rep\""), "{message}");
+        for role in Role::ALL {
+            assert!(message.contains(role.as_str()), "{message}");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! How a save call ended: the "Outcome" select on the tasks page.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The outcome a sales rep or the retention owner records for a save task
+/// (SPEC §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaveOutcome {
+    /// The customer stays: the cancellation track becomes Retained.
+    Saved,
+    /// The customer still leaves: the case goes back to the agent with the
+    /// C2 reply (Reply to send).
+    NotSaved,
+    /// Nobody answered: the task stays open and the attempt is counted.
+    NoAnswer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Choose an outcome: Saved, Not saved, or No answer")]
+pub struct SaveOutcomeError;
+
+impl SaveOutcome {
+    pub const ALL: [SaveOutcome; 3] = [
+        SaveOutcome::Saved,
+        SaveOutcome::NotSaved,
+        SaveOutcome::NoAnswer,
+    ];
+
+    pub fn parse(value: &str) -> Result<SaveOutcome, SaveOutcomeError> {
+        SaveOutcome::ALL
+            .into_iter()
+            .find(|outcome| outcome.as_str() == value)
+            .ok_or(SaveOutcomeError)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaveOutcome::Saved => "saved",
+            SaveOutcome::NotSaved => "not_saved",
+            SaveOutcome::NoAnswer => "no_answer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SaveOutcome::Saved => "Saved",
+            SaveOutcome::NotSaved => "Not saved",
+            SaveOutcome::NoAnswer => "No answer",
+        }
+    }
+
+    /// Whether this outcome closes the save task (Saved, Not saved).
+    pub fn closes_task(self) -> bool {
+        !matches!(self, SaveOutcome::NoAnswer)
+    }
+}
+
+impl fmt::Display for SaveOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_labels() {
+        let rows = [
+            (SaveOutcome::Saved, "saved", "Saved", true),
+            (SaveOutcome::NotSaved, "not_saved", "Not saved", true),
+            (SaveOutcome::NoAnswer, "no_answer", "No answer", false),
+        ];
+        assert_eq!(rows.map(|row| row.0), SaveOutcome::ALL);
+        for (outcome, value, label, closes) in rows {
+            assert_eq!(SaveOutcome::parse(value), Ok(outcome));
+            assert_eq!(outcome.label(), label);
+            assert_eq!(outcome.closes_task(), closes);
+        }
+        assert_eq!(SaveOutcome::parse("Saved"), Err(SaveOutcomeError));
+    }
+}

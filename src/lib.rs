@@ -1,0 +1,12 @@
+//! Retention Desk: the support team's account-cancellation and refund
+//! procedure as a web app.
+
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod procedure;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod web;

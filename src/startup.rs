@@ -1,0 +1,134 @@
+//! The one place where the database, sessions, middleware and routes are wired.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+
+use crate::clock::SharedClock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::services::demo;
+use crate::services::passwords::Passwords;
+use crate::state::AppState;
+use crate::web::csrf::{BODY_LIMIT, verify_csrf};
+use crate::web::errors::form_error_handler;
+use crate::web::headers::security_headers;
+use crate::web::session_store::SqliteSessionStore;
+use crate::web::{not_found, routes};
+
+pub const SESSION_COOKIE: &str = "rd_session";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        Application::build_with_listener(settings, clock, listener).await
+    }
+
+    pub async fn build_with_listener(
+        settings: Settings,
+        clock: SharedClock,
+        listener: TcpListener,
+    ) -> anyhow::Result<Application> {
+        let port = listener.local_addr()?.port();
+        let (db, passwords) = {
+            let settings = settings.clone();
+            let clock = clock.clone();
+            tokio::task::spawn_blocking(move || -> anyhow::Result<(Db, Passwords)> {
+                let db = Db::open(&settings.database)?;
+                if settings.demo {
+                    let mut conn = db.writer_blocking()?;
+                    if demo::seed_if_empty(&mut conn, clock.unix())? {
+                        tracing::info!("demo mode: seeded the demo staff and servers");
+                    }
+                }
+                Ok((db, Passwords::new()?))
+            })
+            .await??
+        };
+        let state = AppState {
+            db,
+            clock,
+            settings: Arc::new(settings),
+            passwords,
+        };
+        let server = serve(listener, state.clone())?;
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let key = Key::derive_from(&state.settings.session_key);
+    let data = web::Data::new(state);
+    let server =
+        HttpServer::new(move || {
+            let settings = &data.settings;
+            let store = SqliteSessionStore::new(
+                data.db.clone(),
+                data.clock.clone(),
+                settings.idle_timeout,
+                settings.absolute_timeout,
+            );
+            let sessions = SessionMiddleware::builder(store, key.clone())
+                .cookie_name(SESSION_COOKIE.to_owned())
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_secure(settings.cookie_secure)
+                .cookie_content_security(CookieContentSecurity::Signed)
+                .session_lifecycle(
+                    BrowserSession::default()
+                        .state_ttl(actix_web::cookie::time::Duration::seconds(
+                            settings.idle_timeout.as_secs() as i64,
+                        ))
+                        .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+                )
+                .build();
+            App::new()
+                .app_data(data.clone())
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(BODY_LIMIT)
+                        .error_handler(form_error_handler),
+                )
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    crate::web::errors::AppError::BadForm(e.to_string()).into()
+                }))
+                .wrap(from_fn(verify_csrf))
+                .wrap(sessions)
+                .wrap(security_headers())
+                .configure(routes)
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)?
+        .run();
+    Ok(server)
+}

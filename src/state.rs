@@ -1,0 +1,18 @@
+//! What every request handler and background worker shares, per running app.
+//! Nothing here is global: two apps in one process never share a clock,
+//! a database or a limiter.
+
+use std::sync::Arc;
+
+use crate::clock::SharedClock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::services::passwords::Passwords;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: SharedClock,
+    pub settings: Arc<Settings>,
+    pub passwords: Passwords,
+}

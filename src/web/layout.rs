@@ -1,0 +1,57 @@
+//! What every page's frame needs: the person, their role's links, the CSRF token.
+
+use crate::domain::Role;
+
+use super::extract::CurrentUser;
+use super::session::TypedSession;
+
+pub struct Layout {
+    pub user: Option<CurrentUser>,
+    pub csrf_token: String,
+    pub nav: Vec<(&'static str, &'static str)>,
+}
+
+impl Layout {
+    pub fn signed_in(user: &CurrentUser, session: &TypedSession) -> Layout {
+        Layout {
+            user: Some(user.clone()),
+            csrf_token: session.csrf_token(),
+            nav: nav_for(user.role),
+        }
+    }
+
+    pub fn signed_out(session: &TypedSession) -> Layout {
+        Layout {
+            user: None,
+            csrf_token: session.csrf_token(),
+            nav: Vec::new(),
+        }
+    }
+
+    /// For error pages, which render without a request at hand.
+    pub fn bare() -> Layout {
+        Layout {
+            user: None,
+            csrf_token: String::new(),
+            nav: Vec::new(),
+        }
+    }
+}
+
+fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
+    match role {
+        Role::Agent => vec![("/cases/new", "New case"), ("/cases", "Cases")],
+        Role::SalesRep => vec![("/tasks", "My save tasks")],
+        Role::RetentionOwner => vec![("/tasks", "Save tasks"), ("/cases", "Cases")],
+        Role::Billing => vec![("/billing", "Billing queue"), ("/cases", "Cases")],
+        Role::Admin => vec![
+            ("/admin", "Admin"),
+            ("/admin/staff", "Staff"),
+            ("/admin/servers", "Servers"),
+            ("/admin/levels", "Levels"),
+            ("/admin/policy", "Policy"),
+            ("/admin/audit", "Audit log"),
+            ("/cases", "Cases"),
+        ],
+    }
+}

@@ -1,0 +1,64 @@
+//! Typed access to the session: who is signed in, and the CSRF token.
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use rand::Rng;
+use rand::distributions::Alphanumeric;
+use std::future::{Ready, ready};
+
+use super::session_store::STAFF_ID_KEY;
+
+const CSRF_KEY: &str = "csrf";
+
+pub struct TypedSession(Session);
+
+impl TypedSession {
+    pub fn staff_id(&self) -> Option<i32> {
+        self.0.get::<i32>(STAFF_ID_KEY).ok().flatten()
+    }
+
+    /// Signs in with a new session id (against fixation) and a new CSRF token.
+    pub fn sign_in(&self, staff_id: i32) -> Result<(), actix_session::SessionInsertError> {
+        self.0.renew();
+        self.0.insert(STAFF_ID_KEY, staff_id)?;
+        self.0.insert(CSRF_KEY, new_token())
+    }
+
+    pub fn sign_out(&self) {
+        self.0.purge();
+    }
+
+    /// The synchronizer token of this session, created on first use. Stable
+    /// for the session, so concurrent requests never race to replace it.
+    pub fn csrf_token(&self) -> String {
+        if let Ok(Some(token)) = self.0.get::<String>(CSRF_KEY) {
+            return token;
+        }
+        let token = new_token();
+        // Inserting a plain string cannot fail to serialize.
+        let _ = self.0.insert(CSRF_KEY, &token);
+        token
+    }
+
+    pub fn expected_csrf_token(session: &Session) -> Option<String> {
+        session.get::<String>(CSRF_KEY).ok().flatten()
+    }
+}
+
+pub fn new_token() -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(43)
+        .map(char::from)
+        .collect()
+}
+
+impl FromRequest for TypedSession {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<TypedSession, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(Ok(TypedSession(req.get_session())))
+    }
+}

@@ -1,0 +1,238 @@
+//! Server-side sessions in SQLite, behind actix-session's `SessionStore`.
+//!
+//! The cookie store cannot end a session before it expires; this one can:
+//! sign-out and "Mark as departed" delete rows, and a deleted session is never
+//! brought back by a request that was still in flight (`update` only updates).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration;
+use diesel::prelude::*;
+use rand::Rng;
+use rand::distributions::Alphanumeric;
+use sha2::{Digest, Sha256};
+
+use crate::clock::SharedClock;
+use crate::db::Db;
+use crate::db::schema::sessions;
+
+type SessionState = HashMap<String, String>;
+
+/// The session key under which the signed-in staff member's id is kept.
+pub const STAFF_ID_KEY: &str = "staff_id";
+
+/// Extending the idle timeout is a write; once a minute is often enough.
+const EXTEND_AT_MOST_EVERY_SECONDS: i64 = 60;
+
+#[derive(Clone)]
+pub struct SqliteSessionStore {
+    db: Db,
+    clock: SharedClock,
+    idle: i64,
+    absolute: i64,
+    /// Idle expiry as last written, per stored session id: lets `update_ttl`
+    /// skip the write when it was extended less than a minute ago.
+    extended: Arc<Mutex<HashMap<String, i64>>>,
+}
+
+impl SqliteSessionStore {
+    pub fn new(db: Db, clock: SharedClock, idle: StdDuration, absolute: StdDuration) -> Self {
+        SqliteSessionStore {
+            db,
+            clock,
+            idle: idle.as_secs() as i64,
+            absolute: absolute.as_secs() as i64,
+            extended: Arc::default(),
+        }
+    }
+
+    fn remember_extension(&self, id: &str, idle_expires_at: i64) {
+        let mut extended = self.extended.lock().unwrap_or_else(|e| e.into_inner());
+        if extended.len() > 100_000 {
+            extended.clear();
+        }
+        extended.insert(id.to_owned(), idle_expires_at);
+    }
+
+    fn forget(&self, id: &str) {
+        let mut extended = self.extended.lock().unwrap_or_else(|e| e.into_inner());
+        extended.remove(id);
+    }
+}
+
+/// Only a hash of the key is stored: a copy of the database hands out no live cookies.
+fn stored_id(key: &SessionKey) -> String {
+    let digest = Sha256::digest(key.as_ref().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_key() -> SessionKey {
+    let key: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(64)
+        .map(char::from)
+        .collect();
+    SessionKey::try_from(key).expect("64 alphanumeric characters are a valid session key")
+}
+
+fn staff_id_of(state: &SessionState) -> Option<i32> {
+    state
+        .get(STAFF_ID_KEY)
+        .and_then(|json| serde_json::from_str::<i32>(json).ok())
+}
+
+#[derive(Queryable)]
+struct StoredSession {
+    state: String,
+    idle_expires_at: i64,
+    absolute_expires_at: i64,
+}
+
+impl SessionStore for SqliteSessionStore {
+    async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
+        let id = stored_id(session_key);
+        let now = self.clock.unix();
+        let lookup = id.clone();
+        let row: Option<StoredSession> = self
+            .db
+            .read(move |conn| {
+                sessions::table
+                    .find(lookup)
+                    .select((
+                        sessions::state,
+                        sessions::idle_expires_at,
+                        sessions::absolute_expires_at,
+                    ))
+                    .first::<StoredSession>(conn)
+                    .optional()
+                    .map_err(crate::db::DbError::from)
+            })
+            .await
+            .map_err(|e| LoadError::Other(e.into()))?;
+        let Some(row) = row else { return Ok(None) };
+        if now >= row.idle_expires_at || now >= row.absolute_expires_at {
+            return Ok(None);
+        }
+        self.remember_extension(&id, row.idle_expires_at);
+        serde_json::from_str(&row.state)
+            .map(Some)
+            .map_err(|e| LoadError::Deserialization(e.into()))
+    }
+
+    async fn save(&self, state: SessionState, _ttl: &Duration) -> Result<SessionKey, SaveError> {
+        let key = new_key();
+        let id = stored_id(&key);
+        let now = self.clock.unix();
+        let (idle, absolute) = (now + self.idle, now + self.absolute);
+        let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
+        let staff_id = staff_id_of(&state);
+        let row_id = id.clone();
+        self.db
+            .write(move |conn| {
+                // Sweep expired sessions while we hold the writer anyway.
+                diesel::delete(sessions::table.filter(sessions::idle_expires_at.le(now)))
+                    .execute(conn)?;
+                diesel::insert_into(sessions::table)
+                    .values((
+                        sessions::id.eq(row_id),
+                        sessions::staff_id.eq(staff_id),
+                        sessions::state.eq(json),
+                        sessions::created_at.eq(now),
+                        sessions::idle_expires_at.eq(idle),
+                        sessions::absolute_expires_at.eq(absolute),
+                    ))
+                    .execute(conn)
+                    .map_err(crate::db::DbError::from)
+            })
+            .await
+            .map_err(|e| SaveError::Other(e.into()))?;
+        self.remember_extension(&id, idle);
+        Ok(key)
+    }
+
+    async fn update(
+        &self,
+        session_key: SessionKey,
+        state: SessionState,
+        _ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        let id = stored_id(&session_key);
+        let now = self.clock.unix();
+        let idle = now + self.idle;
+        let json =
+            serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let staff_id = staff_id_of(&state);
+        let row_id = id.clone();
+        // Only a live session is updated: one deleted by sign-out or departure
+        // while this request ran stays deleted.
+        self.db
+            .write(move |conn| {
+                diesel::update(
+                    sessions::table
+                        .find(row_id)
+                        .filter(sessions::idle_expires_at.gt(now))
+                        .filter(sessions::absolute_expires_at.gt(now)),
+                )
+                .set((
+                    sessions::state.eq(json),
+                    sessions::staff_id.eq(staff_id),
+                    sessions::idle_expires_at.eq(idle),
+                ))
+                .execute(conn)
+                .map_err(crate::db::DbError::from)
+            })
+            .await
+            .map_err(|e| UpdateError::Other(e.into()))?;
+        self.remember_extension(&id, idle);
+        Ok(session_key)
+    }
+
+    async fn update_ttl(&self, session_key: &SessionKey, _ttl: &Duration) -> anyhow::Result<()> {
+        let id = stored_id(session_key);
+        let now = self.clock.unix();
+        let idle = now + self.idle;
+        let last = {
+            let extended = self.extended.lock().unwrap_or_else(|e| e.into_inner());
+            extended.get(&id).copied()
+        };
+        if last.is_some_and(|last| idle - last < EXTEND_AT_MOST_EVERY_SECONDS) {
+            return Ok(());
+        }
+        let row_id = id.clone();
+        self.db
+            .write(move |conn| {
+                diesel::update(
+                    sessions::table
+                        .find(row_id)
+                        .filter(sessions::idle_expires_at.gt(now)),
+                )
+                .set(sessions::idle_expires_at.eq(idle))
+                .execute(conn)
+                .map_err(crate::db::DbError::from)
+            })
+            .await?;
+        self.remember_extension(&id, idle);
+        Ok(())
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
+        let id = stored_id(session_key);
+        self.forget(&id);
+        self.db
+            .write(move |conn| {
+                diesel::delete(sessions::table.find(id))
+                    .execute(conn)
+                    .map_err(crate::db::DbError::from)
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// Ends every session of one staff member at once (departure).
+pub fn end_sessions_of(conn: &mut SqliteConnection, staff_id: i32) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::staff_id.eq(staff_id))).execute(conn)
+}
