@@ -27,6 +27,7 @@ pub const SESSION_COOKIE: &str = "rd_session";
 
 pub struct Application {
     port: u16,
+    handle: actix_web::dev::ServerHandle,
     server: Server,
     state: AppState,
 }
@@ -68,6 +69,7 @@ impl Application {
         let server = serve(listener, state.clone())?;
         Ok(Application {
             port,
+            handle: server.handle(),
             server,
             state,
         })
@@ -75,6 +77,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Stops the server from another task (tests restart apps on one database).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.handle.clone()
     }
 
     pub fn state(&self) -> &AppState {
@@ -124,7 +131,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                 }))
                 .wrap(from_fn(verify_csrf))
                 .wrap(sessions)
-                .wrap(security_headers())
+                .wrap(from_fn(security_headers))
                 .configure(routes)
                 .default_service(web::to(not_found))
         })

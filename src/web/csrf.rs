@@ -4,12 +4,12 @@
 //! out of the body so form structs can refuse unknown fields.
 
 use actix_session::SessionExt;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
-use actix_web::{Error, HttpMessage};
+use actix_web::{Error, HttpMessage, ResponseError};
 use futures_util::StreamExt;
 
 use super::errors::AppError;
@@ -29,9 +29,9 @@ pub struct CsrfFailed;
 pub async fn verify_csrf(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     if req.method() != Method::POST {
-        return next.call(req).await;
+        return Ok(next.call(req).await?.map_into_left_body());
     }
     let session = req.get_session();
     let signed_in = session.get::<i32>(STAFF_ID_KEY).ok().flatten().is_some();
@@ -42,7 +42,7 @@ pub async fn verify_csrf(
     while let Some(chunk) = payload.next().await {
         let chunk = chunk?;
         if body.len() + chunk.len() > BODY_LIMIT {
-            return Err(AppError::BodyTooLarge.into());
+            return Ok(refuse(req, AppError::BodyTooLarge));
         }
         body.extend_from_slice(&chunk);
     }
@@ -53,11 +53,16 @@ pub async fn verify_csrf(
     if !valid {
         if signed_in {
             tracing::warn!(path = %req.path(), "POST refused: CSRF token missing or wrong");
-            return Err(AppError::CsrfRejected.into());
+            return Ok(refuse(req, AppError::CsrfRejected));
         }
         req.extensions_mut().insert(CsrfFailed);
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+fn refuse<B>(req: ServiceRequest, error: AppError) -> ServiceResponse<EitherBody<B>> {
+    req.into_response(error.error_response())
+        .map_into_right_body()
 }
 
 /// Splits the `csrf_token` field out of a urlencoded body, leaving the rest as sent.

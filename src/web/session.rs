@@ -18,11 +18,11 @@ impl TypedSession {
         self.0.get::<i32>(STAFF_ID_KEY).ok().flatten()
     }
 
-    /// Signs in with a new session id (against fixation) and a new CSRF token.
+    /// Signs in under a new session id (against fixation). The CSRF token
+    /// carries over: it is kept server-side and was never readable by others.
     pub fn sign_in(&self, staff_id: i32) -> Result<(), actix_session::SessionInsertError> {
         self.0.renew();
-        self.0.insert(STAFF_ID_KEY, staff_id)?;
-        self.0.insert(CSRF_KEY, new_token())
+        self.0.insert(STAFF_ID_KEY, staff_id)
     }
 
     pub fn sign_out(&self) {
