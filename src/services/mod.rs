@@ -1,8 +1,14 @@
 //! Use cases, one file each. Transactions live here; handlers call these and
 //! nothing below them.
 
+pub mod admin_errors;
+pub mod admin_overview;
+pub mod admin_reference;
+pub mod admin_staff;
 pub mod demo;
 pub mod passwords;
+pub mod policy;
+pub mod reassign;
 pub mod sign_in;
 pub mod staff;
 

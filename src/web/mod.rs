@@ -1,5 +1,6 @@
 //! HTTP: handlers by area, extractors, errors, CSRF. Every route is listed here.
 
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod client_address;
@@ -22,7 +23,57 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(auth::logout))
         .route("/health", web::get().to(auth::health))
         .route("/static/app.css", web::get().to(assets::app_css))
-        .route("/", web::get().to(auth::home));
+        .route("/", web::get().to(auth::home))
+        .route("/admin", web::get().to(admin::overview::overview))
+        .route("/admin/audit", web::get().to(admin::overview::audit))
+        .route("/admin/staff", web::get().to(admin::staff::list))
+        .route("/admin/staff", web::post().to(admin::staff::add))
+        .route(
+            "/admin/staff/fallback-owner",
+            web::post().to(admin::staff::choose_fallback_owner),
+        )
+        .route(
+            "/admin/staff/{id}/password",
+            web::get().to(admin::staff::password_form),
+        )
+        .route(
+            "/admin/staff/{id}/password",
+            web::post().to(admin::staff::reset_password),
+        )
+        .route(
+            "/admin/staff/{id}/unlock",
+            web::post().to(admin::staff::unlock),
+        )
+        .route(
+            "/admin/staff/{id}/depart",
+            web::get().to(admin::staff::confirm_departure),
+        )
+        .route(
+            "/admin/staff/{id}/depart",
+            web::post().to(admin::staff::depart),
+        )
+        .route("/admin/servers", web::get().to(admin::servers::list))
+        .route("/admin/servers", web::post().to(admin::servers::add))
+        .route(
+            "/admin/servers/{id}",
+            web::post().to(admin::servers::update),
+        )
+        .route(
+            "/admin/servers/{id}/retire",
+            web::post().to(admin::servers::retire),
+        )
+        .route("/admin/levels", web::get().to(admin::levels::list))
+        .route("/admin/levels", web::post().to(admin::levels::add))
+        .route(
+            "/admin/levels/{id}/route",
+            web::post().to(admin::levels::change_route),
+        )
+        .route(
+            "/admin/levels/{id}/retire",
+            web::post().to(admin::levels::retire),
+        )
+        .route("/admin/policy", web::get().to(admin::policy::show))
+        .route("/admin/policy", web::post().to(admin::policy::save));
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
