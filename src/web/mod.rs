@@ -2,10 +2,13 @@
 
 pub mod assets;
 pub mod auth;
+pub mod cases;
 pub mod client_address;
 pub mod csrf;
 pub mod errors;
 pub mod extract;
+pub mod format;
+pub mod forms;
 pub mod headers;
 pub mod layout;
 pub mod session;
@@ -22,7 +25,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(auth::logout))
         .route("/health", web::get().to(auth::health))
         .route("/static/app.css", web::get().to(assets::app_css))
-        .route("/", web::get().to(auth::home));
+        .route("/", web::get().to(auth::home))
+        .route("/cases/new", web::get().to(cases::new_case_form))
+        .route("/cases", web::post().to(cases::submit))
+        .route("/cases", web::get().to(cases::list))
+        .route("/cases/{id}", web::get().to(cases::show))
+        .route("/cases/{id}/comments", web::post().to(cases::add_comment))
+        .route(
+            "/cases/{id}/reply-sent",
+            web::post().to(cases::mark_reply_sent),
+        )
+        .route("/cases/{id}/withdraw", web::post().to(cases::withdraw));
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

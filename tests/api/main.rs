@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod cases;
 mod cli;
 mod database;
 mod helpers;
