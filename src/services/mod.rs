@@ -1,12 +1,15 @@
 //! Use cases, one file each. Transactions live here; handlers call these and
 //! nothing below them.
 
+pub mod billing;
 pub mod case_actions;
 pub mod case_list;
 pub mod case_view;
 pub mod demo;
 mod field_errors;
 pub mod passwords;
+pub mod queues;
+pub mod save_calls;
 pub mod sign_in;
 pub mod staff;
 pub mod submit_case;

@@ -21,16 +21,13 @@ use crate::state::AppState;
 
 use super::errors::{AppError, render, see_other};
 use super::extract::{Agents, Anyone, CaseListers, CurrentUser, Signed};
-use super::format::Formatter;
 use super::forms::new_case::{NewCaseForm, UNKNOWN_REP};
 use super::layout::Layout;
 use super::session::{TypedSession, new_token};
+use crate::format::Formatter;
 
 fn formatter(state: &AppState) -> Formatter {
-    Formatter {
-        timezone: state.settings.timezone,
-        now: state.clock.unix(),
-    }
+    Formatter::for_state(state)
 }
 
 fn actor(user: &CurrentUser) -> Actor {
@@ -226,12 +223,15 @@ pub async fn submit(
 
 #[derive(Template)]
 #[template(path = "cases/show.html")]
-struct CasePage {
+pub struct CasePage {
     layout: Layout,
     fmt: Formatter,
     case: CaseView,
     reply: String,
     is_agent: bool,
+    is_billing: bool,
+    pub payment_reference: String,
+    pub review_notes: String,
     notice: Option<String>,
     errors: FieldErrors,
     comment: String,
@@ -288,6 +288,9 @@ async fn case_page(
         reply: case.reply_to_send(),
         case,
         is_agent: user.role == Role::Agent,
+        is_billing: user.role == Role::Billing,
+        payment_reference: String::new(),
+        review_notes: String::new(),
         notice: None,
         errors: FieldErrors::default(),
         comment: String::new(),
@@ -306,7 +309,7 @@ pub async fn show(
 }
 
 /// After an action: back to the case, or the case again with what went wrong.
-async fn after_action(
+pub async fn after_action(
     state: &AppState,
     user: &CurrentUser,
     session: &TypedSession,

@@ -7,10 +7,10 @@ pub mod client_address;
 pub mod csrf;
 pub mod errors;
 pub mod extract;
-pub mod format;
 pub mod forms;
 pub mod headers;
 pub mod layout;
+pub mod queues;
 pub mod session;
 pub mod session_store;
 
@@ -35,7 +35,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/cases/{id}/reply-sent",
             web::post().to(cases::mark_reply_sent),
         )
-        .route("/cases/{id}/withdraw", web::post().to(cases::withdraw));
+        .route("/cases/{id}/withdraw", web::post().to(cases::withdraw))
+        .route("/cases/{id}/refund/issue", web::post().to(queues::issue))
+        .route("/cases/{id}/refund/review", web::post().to(queues::review))
+        .route("/tasks", web::get().to(queues::tasks))
+        .route("/tasks/{id}/outcome", web::post().to(queues::record))
+        .route("/billing", web::get().to(queues::billing_queue_page));
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

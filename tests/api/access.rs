@@ -18,6 +18,8 @@ pub const PAGES: &[(&str, &[&str])] = &[
     ("/", EVERYONE),
     ("/cases/new", &[AGENT]),
     ("/cases", &[AGENT, RETENTION_OWNER, BILLING, ADMIN]),
+    ("/tasks", &[SALES_REP, RETENTION_OWNER]),
+    ("/billing", &[BILLING]),
 ];
 
 #[tokio::test]

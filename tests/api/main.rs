@@ -7,3 +7,4 @@ mod cases;
 mod cli;
 mod database;
 mod helpers;
+mod queues;

@@ -72,3 +72,68 @@ impl BillingItemRow {
         Ok(changed == 1)
     }
 }
+
+impl BillingItemRow {
+    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<BillingItemRow> {
+        billing_items::table
+            .find(id)
+            .select(BillingItemRow::as_select())
+            .first(conn)
+    }
+
+    /// Marks the refund issued if it is still in progress and needs no (more)
+    /// review; false if someone else acted first.
+    pub fn issue_if_ready(
+        conn: &mut SqliteConnection,
+        id: i32,
+        reference: Option<&str>,
+        by: i32,
+        now: i64,
+    ) -> QueryResult<bool> {
+        let changed = diesel::update(
+            billing_items::table
+                .find(id)
+                .filter(billing_items::status.eq(IN_PROGRESS))
+                .filter(billing_items::review.eq_any(["not_needed", "approved"])),
+        )
+        .set((
+            billing_items::status.eq(ISSUED),
+            billing_items::payment_reference.eq(reference),
+            billing_items::issued_by.eq(by),
+            billing_items::issued_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(changed == 1)
+    }
+
+    /// Records the review of a refund over the limit if it still awaits one.
+    pub fn review_if_pending(
+        conn: &mut SqliteConnection,
+        id: i32,
+        approved: bool,
+        notes: Option<&str>,
+        by: i32,
+        now: i64,
+    ) -> QueryResult<bool> {
+        let (review, status) = if approved {
+            ("approved", IN_PROGRESS)
+        } else {
+            ("denied", DENIED)
+        };
+        let changed = diesel::update(
+            billing_items::table
+                .find(id)
+                .filter(billing_items::status.eq(IN_PROGRESS))
+                .filter(billing_items::review.eq("needs_review")),
+        )
+        .set((
+            billing_items::review.eq(review),
+            billing_items::status.eq(status),
+            billing_items::review_notes.eq(notes),
+            billing_items::reviewed_by.eq(by),
+            billing_items::reviewed_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(changed == 1)
+    }
+}

@@ -68,3 +68,51 @@ impl SaveTaskRow {
         .execute(conn)
     }
 }
+
+impl SaveTaskRow {
+    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<SaveTaskRow> {
+        save_tasks::table
+            .find(id)
+            .select(SaveTaskRow::as_select())
+            .first(conn)
+    }
+
+    /// Closes the task with an outcome if it is still open; false if someone
+    /// closed it first.
+    pub fn close_if_open(
+        conn: &mut SqliteConnection,
+        id: i32,
+        outcome: &str,
+        by: i32,
+        now: i64,
+    ) -> QueryResult<bool> {
+        let changed = diesel::update(
+            save_tasks::table
+                .find(id)
+                .filter(save_tasks::is_open.eq(true)),
+        )
+        .set((
+            save_tasks::is_open.eq(false),
+            save_tasks::outcome.eq(outcome),
+            save_tasks::attempts.eq(save_tasks::attempts + 1),
+            save_tasks::closed_at.eq(now),
+            save_tasks::closed_by.eq(by),
+        ))
+        .execute(conn)?;
+        Ok(changed == 1)
+    }
+
+    /// Counts an unanswered call on an open task; the new attempt count, or
+    /// None if the task was closed meanwhile.
+    pub fn count_attempt_if_open(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<i32>> {
+        diesel::update(
+            save_tasks::table
+                .find(id)
+                .filter(save_tasks::is_open.eq(true)),
+        )
+        .set(save_tasks::attempts.eq(save_tasks::attempts + 1))
+        .returning(save_tasks::attempts)
+        .get_result(conn)
+        .optional()
+    }
+}

@@ -11,6 +11,14 @@ pub struct Formatter {
 }
 
 impl Formatter {
+    /// Now, in the app's time zone.
+    pub fn for_state(state: &crate::state::AppState) -> Formatter {
+        Formatter {
+            timezone: state.settings.timezone,
+            now: state.clock.unix(),
+        }
+    }
+
     pub fn time(&self, unix: &i64) -> String {
         DateTime::from_timestamp(*unix, 0)
             .map(|t| {
