@@ -1,11 +1,13 @@
 //! Use cases, one file each. Transactions live here; handlers call these and
 //! nothing below them.
 
+pub mod backup;
 pub mod billing;
 pub mod case_actions;
 pub mod case_list;
 pub mod case_view;
 pub mod demo;
+pub mod export;
 mod field_errors;
 pub mod passwords;
 pub mod queues;

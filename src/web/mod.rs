@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/cases/new", web::get().to(cases::new_case_form))
         .route("/cases", web::post().to(cases::submit))
         .route("/cases", web::get().to(cases::list))
+        .route("/cases/export.csv", web::get().to(cases::export))
         .route("/cases/{id}", web::get().to(cases::show))
         .route("/cases/{id}/comments", web::post().to(cases::add_comment))
         .route(

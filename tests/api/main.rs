@@ -7,4 +7,5 @@ mod cases;
 mod cli;
 mod database;
 mod helpers;
+mod operations;
 mod queues;
