@@ -4,8 +4,8 @@ use diesel::prelude::*;
 
 use crate::db::models::admin_audit::{self, AdminAuditRow};
 use crate::db::models::admin_overview::{FailedDelivery, failed_deliveries};
-use crate::db::models::customer_levels::LevelRow;
-use crate::db::models::servers::ServerRow;
+use crate::db::models::reference::LevelRow;
+use crate::db::models::reference::ServerRow;
 use crate::db::models::staff::StaffRow;
 use crate::procedure::Policy;
 
@@ -34,8 +34,8 @@ pub fn overview(conn: &mut SqliteConnection, now: i64) -> Result<Overview, Admin
         departed_staff,
         locked_usernames: locked_usernames(conn, now)?.len(),
         fallback_owner: StaffRow::fallback_owner(conn)?,
-        servers_in_service: ServerRow::in_service(conn)?.len(),
-        levels_in_use: LevelRow::in_use(conn)?.len(),
+        servers_in_service: ServerRow::active_by_name(conn)?.len(),
+        levels_in_use: LevelRow::active_by_rank(conn)?.len(),
         policy: current_policy(conn)?,
         failed_deliveries: failed_deliveries(conn, 50)?,
         recent_changes: admin_audit::page(conn, None, 5)?,

@@ -6,8 +6,8 @@
 use diesel::prelude::*;
 
 use crate::db::models::admin_audit;
-use crate::db::models::customer_levels::LevelRow;
-use crate::db::models::servers::ServerRow;
+use crate::db::models::reference::LevelRow;
+use crate::db::models::reference::ServerRow;
 use crate::domain::{CancellationRoute, ExitSurveyUrl, LevelName, Rank, ServerName};
 
 use super::admin_errors::AdminError;
@@ -81,7 +81,7 @@ pub fn retire_server(
             server.name
         )));
     }
-    if ServerRow::in_service(conn)?.len() <= 1 {
+    if ServerRow::active_by_name(conn)?.len() <= 1 {
         return Err(AdminError::Refused(format!(
             "{} is the last server in service; add another before retiring it.",
             server.name
@@ -158,7 +158,7 @@ pub fn retire_level(
             level.name
         )));
     }
-    if LevelRow::in_use(conn)?.len() <= 1 {
+    if LevelRow::active_by_rank(conn)?.len() <= 1 {
         return Err(AdminError::Refused(format!(
             "{} is the last level in use; add another before retiring it.",
             level.name

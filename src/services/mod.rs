@@ -5,12 +5,25 @@ pub mod admin_errors;
 pub mod admin_overview;
 pub mod admin_reference;
 pub mod admin_staff;
+pub mod backup;
+pub mod billing;
+pub mod case_actions;
+pub mod case_list;
+pub mod case_view;
 pub mod demo;
+pub mod export;
+mod field_errors;
 pub mod passwords;
 pub mod policy;
+pub mod queues;
 pub mod reassign;
+pub mod save_calls;
 pub mod sign_in;
 pub mod staff;
+pub mod submit_case;
+pub mod waiting_list;
+
+pub use field_errors::FieldErrors;
 
 use crate::db::DbError;
 
@@ -21,6 +34,10 @@ pub enum ServiceError {
     NotFound,
     #[error("not allowed for this person")]
     Forbidden,
+    /// Someone else acted first and this action's writes were rolled back;
+    /// the message says what happened, in words for the person.
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

@@ -1,41 +1,24 @@
 //! The versioned policy: the limits the procedure decides with. "Save
 //! policy" adds a version; new cases use the latest, old cases keep theirs.
 
-use anyhow::Context;
 use diesel::prelude::*;
 
 use crate::db::models::admin_audit;
-use crate::db::models::policy_versions::PolicyVersionRow;
+use crate::db::models::reference::PolicyRow;
 use crate::domain::Money;
 use crate::procedure::Policy;
 
 use super::admin_errors::AdminError;
-
-fn money(cents: i64) -> Result<Money, AdminError> {
-    Money::from_cents(cents)
-        .with_context(|| format!("a stored policy limit of {cents} cents is out of range"))
-        .map_err(AdminError::from)
-}
-
-impl PolicyVersionRow {
-    /// The row as the procedure's `Policy`.
-    pub fn to_policy(&self) -> Result<Policy, AdminError> {
-        Ok(Policy {
-            version: i64::from(self.version),
-            ar_limit: money(self.ar_limit_cents)?,
-            refund_review_limit: money(self.refund_review_limit_cents)?,
-        })
-    }
-}
+use super::submit_case::policy_from_row;
 
 /// The policy new cases are decided with.
 pub fn current_policy(conn: &mut SqliteConnection) -> Result<Policy, AdminError> {
-    PolicyVersionRow::latest(conn)?.to_policy()
+    Ok(policy_from_row(&PolicyRow::current(conn)?)?)
 }
 
 /// The policy an old case was decided with.
 pub fn policy_version(conn: &mut SqliteConnection, version: i32) -> Result<Policy, AdminError> {
-    PolicyVersionRow::find(conn, version)?.to_policy()
+    Ok(policy_from_row(&PolicyRow::find(conn, version)?)?)
 }
 
 /// "Save policy": a new version with these limits. Limits cannot be
@@ -60,7 +43,7 @@ pub fn save_policy(
         ));
     }
     let before = current_policy(conn)?;
-    let version = PolicyVersionRow::insert_next(
+    let version = PolicyRow::insert_next(
         conn,
         ar_limit.to_cents(),
         refund_review_limit.to_cents(),

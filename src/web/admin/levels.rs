@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::customer_levels::LevelRow;
+use crate::db::models::reference::LevelRow;
 use crate::domain::{CancellationRoute, LevelName, Rank};
 use crate::services::admin_errors::AdminError;
 use crate::services::admin_reference;
@@ -153,15 +153,9 @@ pub async fn add(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
-    let name = LevelName::parse(&form.name)
-        .map_err(|e| errors.add("name", e))
-        .ok();
-    let rank = Rank::parse(&form.rank)
-        .map_err(|e| errors.add("rank", e))
-        .ok();
-    let route = CancellationRoute::parse(&form.route)
-        .map_err(|e| errors.add("route", e))
-        .ok();
+    let name = errors.check("name", LevelName::parse(&form.name));
+    let rank = errors.check("rank", Rank::parse(&form.rank));
+    let route = errors.check("route", CancellationRoute::parse(&form.route));
     let (Some(name), Some(rank), Some(route)) = (name, rank, route) else {
         let refusal = Refusal::fields(errors);
         return levels_page(

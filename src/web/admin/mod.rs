@@ -8,9 +8,10 @@ pub mod policy;
 pub mod servers;
 pub mod staff;
 
-use chrono::DateTime;
 use chrono_tz::Tz;
 
+use crate::format::Formatter;
+use crate::services::FieldErrors;
 use crate::services::admin_errors::AdminError;
 
 use super::errors::AppError;
@@ -21,36 +22,6 @@ impl From<AdminError> for AppError {
             AdminError::NotFound => AppError::NotFound,
             AdminError::Unexpected(e) => AppError::Unexpected(e),
             other => AppError::Unexpected(anyhow::anyhow!("unhandled admin refusal: {other}")),
-        }
-    }
-}
-
-/// The messages shown next to form fields, by field name.
-#[derive(Debug, Default, Clone)]
-pub struct FieldErrors(Vec<(&'static str, String)>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl ToString) {
-        self.0.push((field, message.to_string()));
-    }
-
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, message)| message.as_str())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// `has-error` on a field wrapper that has one.
-    pub fn class(&self, field: &str) -> &'static str {
-        if self.get(field).is_some() {
-            "has-error"
-        } else {
-            ""
         }
     }
 }
@@ -92,11 +63,9 @@ impl TryFrom<AdminError> for Refusal {
 
 /// A time as people read it: `2026-11-25 09:00 UTC`, in `RD_TIMEZONE`.
 pub fn when(at: i64, zone: Tz) -> String {
-    DateTime::from_timestamp(at, 0)
-        .map(|t| {
-            t.with_timezone(&zone)
-                .format("%Y-%m-%d %H:%M %Z")
-                .to_string()
-        })
-        .unwrap_or_default()
+    Formatter {
+        timezone: zone,
+        now: at,
+    }
+    .time(&at)
 }

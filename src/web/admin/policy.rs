@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::policy_versions::{PolicyHistoryRow, PolicyVersionRow};
+use crate::db::models::reference::{PolicyHistoryRow, PolicyRow};
 use crate::domain::Money;
 use crate::procedure::Policy;
 use crate::services::admin_errors::AdminError;
@@ -60,10 +60,7 @@ async fn policy_page(
         .db
         .read(
             |conn| -> Result<(Policy, Vec<PolicyHistoryRow>), AdminError> {
-                Ok((
-                    policy::current_policy(conn)?,
-                    PolicyVersionRow::history(conn)?,
-                ))
+                Ok((policy::current_policy(conn)?, PolicyRow::history(conn)?))
             },
         )
         .await?;
@@ -122,12 +119,11 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
-    let ar_limit = Money::parse(&form.ar_limit)
-        .map_err(|e| errors.add("ar_limit", e))
-        .ok();
-    let refund_review_limit = Money::parse(&form.refund_review_limit)
-        .map_err(|e| errors.add("refund_review_limit", e))
-        .ok();
+    let ar_limit = errors.check("ar_limit", Money::parse(&form.ar_limit));
+    let refund_review_limit = errors.check(
+        "refund_review_limit",
+        Money::parse(&form.refund_review_limit),
+    );
     let (Some(ar), Some(refund)) = (ar_limit, refund_review_limit) else {
         let refusal = Refusal::fields(errors);
         return policy_page(

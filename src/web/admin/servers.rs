@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::servers::ServerRow;
+use crate::db::models::reference::ServerRow;
 use crate::domain::{ExitSurveyUrl, ServerName};
 use crate::services::admin_errors::AdminError;
 use crate::services::admin_reference;
@@ -121,12 +121,11 @@ pub struct ServerForm {
 impl ServerForm {
     fn parse(&self) -> Result<(ServerName, ExitSurveyUrl), FieldErrors> {
         let mut errors = FieldErrors::default();
-        let name = ServerName::parse(&self.name)
-            .map_err(|e| errors.add("name", e))
-            .ok();
-        let url = ExitSurveyUrl::parse(&self.exit_survey_url)
-            .map_err(|e| errors.add("exit_survey_url", e))
-            .ok();
+        let name = errors.check("name", ServerName::parse(&self.name));
+        let url = errors.check(
+            "exit_survey_url",
+            ExitSurveyUrl::parse(&self.exit_survey_url),
+        );
         match (name, url) {
             (Some(name), Some(url)) => Ok((name, url)),
             _ => Err(errors),

@@ -143,18 +143,14 @@ pub async fn add(
         password,
     } = form.into_inner();
     let mut errors = FieldErrors::default();
-    let parsed_name = FullName::parse(&full_name)
-        .map_err(|e| errors.add("full_name", e))
-        .ok();
-    let parsed_username = Username::parse(&username)
-        .map_err(|e| errors.add("username", e))
-        .ok();
+    let parsed_name = errors.check("full_name", FullName::parse(&full_name));
+    let parsed_username = errors.check("username", Username::parse(&username));
     let parsed_role = Role::parse(&role)
         .map_err(|_| errors.add("role", "Choose a role"))
         .ok();
     let password = Password::new(password);
     if let Err(e) = check_password(&password) {
-        errors.add("password", e);
+        errors.add("password", e.to_string());
     }
     let typed = AddForm {
         full_name,
