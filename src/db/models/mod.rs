@@ -3,4 +3,5 @@
 
 pub mod case_events;
 pub mod login_failures;
+pub mod outbox;
 pub mod staff;
