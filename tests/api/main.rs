@@ -6,3 +6,4 @@ mod auth;
 mod cli;
 mod database;
 mod helpers;
+mod slack;
