@@ -5,6 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod format;
 pub mod notify;
 pub mod procedure;
 pub mod services;

@@ -1,3 +1,4 @@
+DROP TABLE cases_search;
 DROP TABLE parked_forms;
 DROP TABLE case_submissions;
 DROP TABLE outbox_messages;

@@ -138,3 +138,19 @@ CREATE TABLE parked_forms (
     body TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+
+-- Substring search on customer name and account ID that stays fast at a
+-- million cases (trigram index; queries under 3 characters fall back to prefix).
+CREATE VIRTUAL TABLE cases_search USING fts5(
+    customer_name, account_id, content = 'cases', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER cases_search_insert AFTER INSERT ON cases BEGIN
+    INSERT INTO cases_search (rowid, customer_name, account_id)
+    VALUES (new.id, new.customer_name, new.account_id);
+END;
+CREATE TRIGGER cases_search_update AFTER UPDATE OF customer_name, account_id ON cases BEGIN
+    INSERT INTO cases_search (cases_search, rowid, customer_name, account_id)
+    VALUES ('delete', old.id, old.customer_name, old.account_id);
+    INSERT INTO cases_search (rowid, customer_name, account_id)
+    VALUES (new.id, new.customer_name, new.account_id);
+END;

@@ -1,10 +1,21 @@
 //! Use cases, one file each. Transactions live here; handlers call these and
 //! nothing below them.
 
+pub mod billing;
+pub mod case_actions;
+pub mod case_list;
+pub mod case_view;
 pub mod demo;
+mod field_errors;
 pub mod passwords;
+pub mod queues;
+pub mod save_calls;
 pub mod sign_in;
 pub mod staff;
+pub mod submit_case;
+pub mod waiting_list;
+
+pub use field_errors::FieldErrors;
 
 use crate::db::DbError;
 
@@ -15,6 +26,10 @@ pub enum ServiceError {
     NotFound,
     #[error("not allowed for this person")]
     Forbidden,
+    /// Someone else acted first and this action's writes were rolled back;
+    /// the message says what happened, in words for the person.
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

@@ -18,6 +18,8 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("CSRF token missing or wrong")]
     CsrfRejected,
     #[error("the form is larger than allowed")]
@@ -33,6 +35,7 @@ impl From<ServiceError> for AppError {
         match error {
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Forbidden => AppError::Forbidden,
+            ServiceError::Conflict(message) => AppError::Conflict(message),
             ServiceError::Unexpected(e) => AppError::Unexpected(e),
         }
     }
@@ -59,6 +62,7 @@ impl ResponseError for AppError {
             AppError::SignedOut => StatusCode::SEE_OTHER,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadForm(_) => StatusCode::BAD_REQUEST,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -77,6 +81,7 @@ impl ResponseError for AppError {
                 "This page or action belongs to another role. Go back to your start page.",
             ),
             AppError::NotFound => ("Not found", "There is nothing at this address."),
+            AppError::Conflict(message) => ("Someone got there first", message.as_str()),
             AppError::CsrfRejected => (
                 "This form has expired",
                 "The form was older than your sign-in or did not come from Retention Desk. Go back, reload the page and try again.",

@@ -2,12 +2,15 @@
 
 pub mod assets;
 pub mod auth;
+pub mod cases;
 pub mod client_address;
 pub mod csrf;
 pub mod errors;
 pub mod extract;
+pub mod forms;
 pub mod headers;
 pub mod layout;
+pub mod queues;
 pub mod session;
 pub mod session_store;
 
@@ -22,7 +25,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(auth::logout))
         .route("/health", web::get().to(auth::health))
         .route("/static/app.css", web::get().to(assets::app_css))
-        .route("/", web::get().to(auth::home));
+        .route("/", web::get().to(auth::home))
+        .route("/cases/new", web::get().to(cases::new_case_form))
+        .route("/cases", web::post().to(cases::submit))
+        .route("/cases", web::get().to(cases::list))
+        .route("/cases/{id}", web::get().to(cases::show))
+        .route("/cases/{id}/comments", web::post().to(cases::add_comment))
+        .route(
+            "/cases/{id}/reply-sent",
+            web::post().to(cases::mark_reply_sent),
+        )
+        .route("/cases/{id}/withdraw", web::post().to(cases::withdraw))
+        .route("/cases/{id}/refund/issue", web::post().to(queues::issue))
+        .route("/cases/{id}/refund/review", web::post().to(queues::review))
+        .route("/tasks", web::get().to(queues::tasks))
+        .route("/tasks/{id}/outcome", web::post().to(queues::record))
+        .route("/billing", web::get().to(queues::billing_queue_page));
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

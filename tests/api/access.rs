@@ -14,7 +14,44 @@ const ADMIN: &str = "admin";
 const EVERYONE: &[&str] = &[AGENT, SALES_REP, RETENTION_OWNER, BILLING, ADMIN];
 
 /// Every GET route behind sign-in, with who may use it. Add new routes here.
-pub const PAGES: &[(&str, &[&str])] = &[("/", EVERYONE)];
+pub const PAGES: &[(&str, &[&str])] = &[
+    ("/", EVERYONE),
+    ("/cases/new", &[AGENT]),
+    ("/cases", &[AGENT, RETENTION_OWNER, BILLING, ADMIN]),
+    ("/tasks", &[SALES_REP, RETENTION_OWNER]),
+    ("/billing", &[BILLING]),
+];
+
+#[tokio::test]
+async fn every_role_may_read_a_case_but_only_agents_act_as_agents() {
+    let app = spawn_app().await;
+    let alex = app.signed_in(AGENT).await;
+    let id = crate::helpers::case_id(&crate::helpers::submit_case(&alex, &[]).await);
+    for username in EVERYONE {
+        let browser = app.signed_in(username).await;
+        let (status, _) = browser.page(&format!("/cases/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{username} reads the case");
+        if *username != AGENT {
+            let response = browser.post(&format!("/cases/{id}/reply-sent"), &[]).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{username} marks a reply sent"
+            );
+            let response = browser.post("/cases", &[("customer_name", "x")]).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{username} submits a case"
+            );
+        }
+    }
+    assert_eq!(app.count("cases"), 1);
+    let (status, _) = alex.page("/cases/999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = alex.page("/cases/not-a-number").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
 
 #[tokio::test]
 async fn signed_out_every_page_but_login_and_health_redirects_to_login() {

@@ -245,3 +245,69 @@ pub fn attrs(html: &str, selector: &str, attr: &str) -> Vec<String> {
         .filter_map(|e| e.value().attr(attr).map(str::to_owned))
         .collect()
 }
+
+/// Seeded ids (migration and demo seeding order).
+pub const ESSENTIALS: &str = "1";
+pub const PROFESSIONAL: &str = "2";
+pub const PROFESSIONAL_2A: &str = "3";
+pub const SMB: &str = "4";
+pub const APP_01: &str = "1";
+pub const APP_02: &str = "2";
+
+static NEXT_ACCOUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+
+/// Fills the new-case form like an agent would (a fresh page, so a fresh
+/// one-time token) and submits it. `overrides` replace the defaults: an
+/// Essentials cancellation for "Dana Smith" on a new account, A/R 0.
+pub async fn submit_case(browser: &Browser, overrides: &[(&str, &str)]) -> reqwest::Response {
+    let (status, body) = browser.page("/cases/new").await;
+    assert_eq!(status, StatusCode::OK, "the agent sees the form");
+    let token = hidden_value(&body, "submission_token").expect("a one-time form token");
+    let account = format!(
+        "ACC-{}",
+        NEXT_ACCOUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let mut fields: Vec<(&str, String)> = vec![
+        ("customer_name", "Dana Smith".to_owned()),
+        ("account_id", account),
+        ("support_ticket", String::new()),
+        ("level_id", ESSENTIALS.to_owned()),
+        ("server_id", APP_01.to_owned()),
+        ("ar_balance", "0".to_owned()),
+        ("original_rep", "unknown".to_owned()),
+        ("request", "cancel".to_owned()),
+        ("refund_amount", String::new()),
+        ("refund_reason", String::new()),
+        ("notes", String::new()),
+        ("submission_token", token),
+    ];
+    for (name, value) in overrides {
+        match fields.iter_mut().find(|(n, _)| n == name) {
+            Some(field) => field.1 = (*value).to_owned(),
+            None => fields.push((name, (*value).to_owned())),
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    browser.post("/cases", &borrowed).await
+}
+
+/// The case id a successful submission redirected to.
+pub fn case_id(response: &reqwest::Response) -> i32 {
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "the case was accepted"
+    );
+    location(response)
+        .and_then(|l| l.strip_prefix("/cases/").and_then(|id| id.parse().ok()))
+        .expect("a redirect to /cases/{id}")
+}
+
+/// Submits a case and returns its page.
+pub async fn submit_and_open(browser: &Browser, overrides: &[(&str, &str)]) -> (i32, String) {
+    let response = submit_case(browser, overrides).await;
+    let id = case_id(&response);
+    let (status, body) = browser.page(&format!("/cases/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    (id, body)
+}

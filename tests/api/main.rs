@@ -3,7 +3,9 @@
 
 mod access;
 mod auth;
+mod cases;
 mod cli;
 mod database;
 mod helpers;
+mod queues;
 mod slack;

@@ -1,7 +1,12 @@
-//! One file per table: a read struct, an insert struct, and queries taking
-//! the connection first.
+//! One file per table (or small family of tables): a read struct, an insert
+//! struct, and queries taking the connection first.
 
+pub mod billing_items;
 pub mod case_events;
+pub mod cases;
 pub mod login_failures;
 pub mod outbox;
+pub mod reference;
+pub mod save_tasks;
 pub mod staff;
+pub mod submissions;

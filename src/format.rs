@@ -1,0 +1,82 @@
+//! How times and ages read on screen: in `RD_TIMEZONE` with the zone shown,
+//! ages as "5 min", "3 h", "2 d".
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+
+#[derive(Clone, Copy)]
+pub struct Formatter {
+    pub timezone: Tz,
+    pub now: i64,
+}
+
+impl Formatter {
+    /// Now, in the app's time zone.
+    pub fn for_state(state: &crate::state::AppState) -> Formatter {
+        Formatter {
+            timezone: state.settings.timezone,
+            now: state.clock.unix(),
+        }
+    }
+
+    pub fn time(&self, unix: &i64) -> String {
+        DateTime::from_timestamp(*unix, 0)
+            .map(|t| {
+                t.with_timezone(&self.timezone)
+                    .format("%Y-%m-%d %H:%M %Z")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn clock_time(&self, unix: &i64) -> String {
+        DateTime::from_timestamp(*unix, 0)
+            .map(|t| {
+                t.with_timezone(&self.timezone)
+                    .format("%H:%M %Z")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn age(&self, unix: &i64) -> String {
+        age(self.now - *unix)
+    }
+}
+
+pub fn age(seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    match seconds {
+        s if s < 60 => "just now".to_owned(),
+        s if s < 3_600 => format!("{} min", s / 60),
+        s if s < 86_400 => format!("{} h", s / 3_600),
+        s => format!("{} d", s / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_in_the_largest_whole_unit() {
+        assert_eq!(age(5), "just now");
+        assert_eq!(age(5 * 60), "5 min");
+        assert_eq!(age(3 * 3_600 + 59), "3 h");
+        assert_eq!(age(2 * 86_400 + 5), "2 d");
+    }
+
+    #[test]
+    fn times_show_their_zone() {
+        let utc = Formatter {
+            timezone: Tz::UTC,
+            now: 0,
+        };
+        assert_eq!(utc.time(&1_795_597_200), "2026-11-25 09:00 UTC");
+        let berlin = Formatter {
+            timezone: chrono_tz::Europe::Berlin,
+            now: 0,
+        };
+        assert_eq!(berlin.clock_time(&1_795_597_200), "10:00 CET");
+    }
+}

@@ -1,0 +1,164 @@
+//! Recording how a call to save the customer went (SOP C2A, C3; SPEC §2.3).
+
+use diesel::prelude::*;
+
+use crate::db::models::case_events::{self, EventKind};
+use crate::db::models::cases::CaseRow;
+use crate::db::models::save_tasks::SaveTaskRow;
+use crate::db::models::staff::StaffRow;
+use crate::domain::{CancellationStatus, CaseState, RefundStatus, Role, SaveOutcome};
+use crate::format::Formatter;
+use crate::state::AppState;
+
+use super::ServiceError;
+use super::case_actions::{ActionOutcome, Actor};
+
+pub const NOTES_MAX_CHARS: usize = 5_000;
+
+/// A sales rep works only their own tasks; the retention owner works all.
+pub fn may_work(actor: Actor, task: &SaveTaskRow) -> bool {
+    match actor.role {
+        Role::RetentionOwner => true,
+        Role::SalesRep => task.assignee_id == actor.id,
+        _ => false,
+    }
+}
+
+pub async fn record_outcome(
+    state: &AppState,
+    actor: Actor,
+    task_id: i32,
+    outcome: SaveOutcome,
+    notes: &str,
+) -> Result<ActionOutcome, ServiceError> {
+    let notes = notes.trim().to_owned();
+    if notes.chars().count() > NOTES_MAX_CHARS {
+        let mut errors = super::FieldErrors::default();
+        errors.add(
+            "notes",
+            format!("Keep the call notes under {NOTES_MAX_CHARS} characters"),
+        );
+        return Ok(ActionOutcome::Invalid(errors));
+    }
+    let fmt = Formatter::for_state(state);
+    let now = fmt.now;
+    state
+        .db
+        .write(move |conn| {
+            let task = SaveTaskRow::find(conn, task_id)?;
+            if !may_work(actor, &task) {
+                return Err(ServiceError::Forbidden);
+            }
+            if !task.is_open {
+                return Ok(ActionOutcome::AlreadyChanged(already_closed(
+                    conn, &task, &fmt,
+                )?));
+            }
+            let with_notes = |what: String| {
+                if notes.is_empty() {
+                    what
+                } else {
+                    format!("{what} Notes: {notes}")
+                }
+            };
+            let body = match outcome {
+                SaveOutcome::NoAnswer => {
+                    let Some(attempts) = SaveTaskRow::count_attempt_if_open(conn, task.id)? else {
+                        return Ok(ActionOutcome::AlreadyChanged(
+                            "Someone closed this task just now.".into(),
+                        ));
+                    };
+                    with_notes(format!(
+                        "No answer (attempt {attempts}); the task stays open."
+                    ))
+                }
+                SaveOutcome::Saved | SaveOutcome::NotSaved => {
+                    if !SaveTaskRow::close_if_open(conn, task.id, outcome.as_str(), actor.id, now)?
+                    {
+                        return Err(ServiceError::Conflict(
+                            "Someone closed this task just now.".into(),
+                        ));
+                    }
+                    let (next, what) = if outcome == SaveOutcome::Saved {
+                        (
+                            CancellationStatus::Retained,
+                            "Saved: the customer stays.".to_owned(),
+                        )
+                    } else {
+                        (
+                            CancellationStatus::ReplyToSend,
+                            "Not saved: the agent sends the C2 reply with the exit survey."
+                                .to_owned(),
+                        )
+                    };
+                    move_cancellation(conn, task.case_id, next, now)?;
+                    with_notes(what)
+                }
+            };
+            case_events::append(
+                conn,
+                task.case_id,
+                Some(actor.id),
+                EventKind::SaveOutcome,
+                &body,
+                now,
+            )?;
+            Ok(ActionOutcome::Done)
+        })
+        .await
+}
+
+fn move_cancellation(
+    conn: &mut SqliteConnection,
+    case_id: i32,
+    next: CancellationStatus,
+    now: i64,
+) -> Result<(), ServiceError> {
+    let case = CaseRow::find(conn, case_id)?;
+    let refund = case
+        .refund_status
+        .as_deref()
+        .map(RefundStatus::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("case {case_id}: {e}"))?;
+    let moved = CaseRow::move_tracks(
+        conn,
+        case_id,
+        (
+            Some(CancellationStatus::AwaitingSaveCall.as_str()),
+            case.refund_status.as_deref(),
+        ),
+        (Some(next.as_str()), case.refund_status.as_deref()),
+        CaseState::of(Some(next), refund) == CaseState::Open,
+        now,
+    )?;
+    if !moved {
+        return Err(ServiceError::Conflict(
+            "The case is no longer awaiting a save call (it was withdrawn or changed).".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn already_closed(
+    conn: &mut SqliteConnection,
+    task: &SaveTaskRow,
+    fmt: &Formatter,
+) -> Result<String, ServiceError> {
+    let by = match task.closed_by {
+        Some(id) => StaffRow::find(conn, id)?.full_name,
+        None => "someone".to_owned(),
+    };
+    let outcome = task
+        .outcome
+        .as_deref()
+        .and_then(|o| SaveOutcome::parse(o).ok())
+        .map_or("closed", SaveOutcome::label);
+    let at = task
+        .closed_at
+        .map(|t| fmt.clock_time(&t))
+        .unwrap_or_default();
+    Ok(format!(
+        "This save task was already recorded as {outcome} by {by} at {at}."
+    ))
+}

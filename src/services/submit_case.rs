@@ -1,0 +1,293 @@
+//! Intake: an agent's case is decided by the procedure and written, with its
+//! log, save task, billing item and Slack heads-up, in one transaction.
+
+use diesel::prelude::*;
+
+use crate::db::models::billing_items::BillingItemRow;
+use crate::db::models::case_events::{self, EventKind};
+use crate::db::models::cases::{CaseRow, NewCaseRow};
+use crate::db::models::reference::{LevelRow, PolicyRow, ServerRow};
+use crate::db::models::save_tasks::SaveTaskRow;
+use crate::db::models::staff::StaffRow;
+use crate::db::models::submissions;
+use crate::domain::{
+    AccountId, CancellationRoute, CaseState, CustomerName, Money, RefundAmount, RequestKind,
+    ReviewState, Role,
+};
+use crate::procedure::{
+    CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, SaveTaskAssignee, ServerFacts,
+    decide,
+};
+use crate::state::AppState;
+
+use super::{FieldErrors, ServiceError};
+
+/// A new case as the agent typed it, already parsed.
+#[derive(Debug, Clone)]
+pub struct CaseSubmission {
+    pub customer_name: CustomerName,
+    pub account_id: AccountId,
+    pub support_ticket: Option<String>,
+    pub level_id: i32,
+    pub server_id: i32,
+    pub ar_balance: Money,
+    pub original_rep: RepChoice,
+    pub request: RequestKind,
+    pub refund: Option<RefundRequest>,
+    pub notes: Option<String>,
+    pub submit_anyway: bool,
+    /// The form's one-time token: a second post of the same form finds its case.
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepChoice {
+    Unknown,
+    Staff(i32),
+}
+
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    pub amount: RefundAmount,
+    /// R3: why the customer is entitled to the refund.
+    pub reason: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Created(i32),
+    /// The same form was posted before (double click, browser retry).
+    AlreadyCreated(i32),
+    /// The account has an open case; "Submit anyway" gets past this.
+    OpenCaseOnAccount(i32),
+    Invalid(FieldErrors),
+}
+
+pub async fn submit_case(
+    state: &AppState,
+    agent_id: i32,
+    submission: CaseSubmission,
+) -> Result<SubmitOutcome, ServiceError> {
+    let now = state.clock.unix();
+    let outcome = state
+        .db
+        .write(move |conn| submit_in(conn, agent_id, &submission, now))
+        .await?;
+    if let SubmitOutcome::Created(id) = outcome {
+        tracing::info!(case_id = id, agent_id, "case submitted");
+    }
+    Ok(outcome)
+}
+
+fn submit_in(
+    conn: &mut SqliteConnection,
+    agent_id: i32,
+    s: &CaseSubmission,
+    now: i64,
+) -> Result<SubmitOutcome, ServiceError> {
+    if let Some(case_id) = submissions::case_for_token(conn, &s.token)? {
+        return Ok(SubmitOutcome::AlreadyCreated(case_id));
+    }
+
+    let mut errors = FieldErrors::default();
+    let level = LevelRow::find_active(conn, s.level_id)?;
+    if level.is_none() {
+        errors.add("level_id", "Choose a customer level from the list");
+    }
+    let server = ServerRow::find_active(conn, s.server_id)?;
+    if server.is_none() {
+        errors.add("server_id", "Choose a hosting server from the list");
+    }
+    let rep = match s.original_rep {
+        RepChoice::Unknown => None,
+        RepChoice::Staff(id) => match StaffRow::find(conn, id).optional()? {
+            Some(rep) if rep.role == Role::SalesRep.as_str() => Some(rep),
+            _ => {
+                errors.add(
+                    "original_rep",
+                    "Choose a sales rep from the list, or Unknown",
+                );
+                None
+            }
+        },
+    };
+    let (Some(level), Some(server)) = (level, server) else {
+        return Ok(SubmitOutcome::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Ok(SubmitOutcome::Invalid(errors));
+    }
+    let route = CancellationRoute::parse(&level.route)
+        .map_err(|e| anyhow::anyhow!("level {} has an unknown route: {e}", level.id))?;
+
+    if !s.submit_anyway
+        && let Some(open_case) = CaseRow::open_for_account(conn, s.account_id.as_str())?
+    {
+        return Ok(SubmitOutcome::OpenCaseOnAccount(open_case));
+    }
+
+    let policy = policy_from_row(&PolicyRow::current(conn)?)?;
+    let fallback_owner = StaffRow::fallback_owner(conn)?;
+    let facts = CaseFacts {
+        customer_name: s.customer_name.clone(),
+        request: s.request,
+        level: LevelFacts {
+            name: level.name.clone(),
+            route,
+        },
+        server: ServerFacts {
+            name: server.name.clone(),
+            exit_survey_url: server.exit_survey_url.clone(),
+        },
+        ar_balance: s.ar_balance,
+        refund: s.refund.as_ref().map(|r| RefundFacts {
+            amount: r.amount,
+            reason: r.reason.clone(),
+        }),
+        original_rep: rep.as_ref().map(|r| RepFacts {
+            name: r.full_name.clone(),
+            active: r.departed_at.is_none(),
+        }),
+        retention_owner_name: fallback_owner
+            .as_ref()
+            .map_or_else(|| "the retention owner".to_owned(), |o| o.full_name.clone()),
+    };
+    let decision = decide(&facts, &policy);
+
+    let save_task_assignee = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
+        None => None,
+        Some(SaveTaskAssignee::OriginalRep) => rep.as_ref().map(|r| (r, false)),
+        Some(SaveTaskAssignee::RetentionOwner) => match fallback_owner.as_ref() {
+            Some(owner) => Some((owner, true)),
+            None => {
+                errors.add(
+                    "original_rep",
+                    "No retention owner receives save tasks yet: ask an admin to choose one",
+                );
+                return Ok(SubmitOutcome::Invalid(errors));
+            }
+        },
+    };
+
+    let cancellation_status = decision.cancellation.as_ref().map(|c| c.status.as_str());
+    let refund_status = decision.refund.as_ref().map(|r| r.status.as_str());
+    let facts_json = serde_json::to_string(&facts).map_err(anyhow::Error::from)?;
+    let decision_json = serde_json::to_string(&decision).map_err(anyhow::Error::from)?;
+    let case_id = CaseRow::insert(
+        conn,
+        &NewCaseRow {
+            customer_name: s.customer_name.as_str(),
+            account_id: s.account_id.as_str(),
+            support_ticket: s.support_ticket.as_deref(),
+            request: s.request.as_str(),
+            level_id: level.id,
+            server_id: server.id,
+            ar_balance_cents: s.ar_balance.to_cents(),
+            refund_amount_cents: s.refund.as_ref().map(|r| r.amount.to_cents()),
+            refund_reason: s.refund.as_ref().map(|r| r.reason.as_str()),
+            notes: s.notes.as_deref(),
+            original_rep_id: rep.as_ref().map(|r| r.id),
+            submitted_by: agent_id,
+            policy_version: policy.version as i32,
+            facts_snapshot: &facts_json,
+            decision: &decision_json,
+            cancellation_status,
+            refund_status,
+            is_open: CaseState::of(
+                decision.cancellation.as_ref().map(|c| c.status),
+                decision.refund.as_ref().map(|r| r.status),
+            ) == CaseState::Open,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    submissions::record_token(conn, &s.token, case_id, now)?;
+
+    case_events::append(
+        conn,
+        case_id,
+        Some(agent_id),
+        EventKind::Created,
+        &created_event_body(&decision, &policy),
+        now,
+    )?;
+    if let Some(refund) = &decision.refund {
+        // R3: the reason the customer is entitled to the refund is the first comment.
+        case_events::append(
+            conn,
+            case_id,
+            Some(agent_id),
+            EventKind::Comment,
+            &refund.first_comment,
+            now,
+        )?;
+    }
+    if let Some((assignee, fell_back)) = save_task_assignee {
+        SaveTaskRow::insert(conn, case_id, assignee.id, fell_back, now)?;
+        let why = if fell_back {
+            " (the original sales rep has left or is unknown)"
+        } else {
+            ""
+        };
+        case_events::append(
+            conn,
+            case_id,
+            Some(agent_id),
+            EventKind::Assigned,
+            &format!("Save task assigned to {}{why}.", assignee.full_name),
+            now,
+        )?;
+    }
+    if let (Some(refund), Some(request)) = (&decision.refund, &s.refund) {
+        let review = ReviewState::initial(refund.needs_review);
+        BillingItemRow::insert(
+            conn,
+            case_id,
+            request.amount.to_cents(),
+            review.as_str(),
+            now,
+        )?;
+        let marked = if refund.needs_review {
+            ", marked Needs review"
+        } else {
+            ""
+        };
+        case_events::append(
+            conn,
+            case_id,
+            Some(agent_id),
+            EventKind::Assigned,
+            &format!(
+                "Refund of {} assigned to Billing as Billing / Billing in progress{marked}.",
+                request.amount
+            ),
+            now,
+        )?;
+    }
+    Ok(SubmitOutcome::Created(case_id))
+}
+
+pub fn policy_from_row(row: &PolicyRow) -> anyhow::Result<Policy> {
+    let money = |cents| {
+        Money::from_cents(cents)
+            .ok_or_else(|| anyhow::anyhow!("policy {} holds an amount out of range", row.version))
+    };
+    Ok(Policy {
+        version: i64::from(row.version),
+        ar_limit: money(row.ar_limit_cents)?,
+        refund_review_limit: money(row.refund_review_limit_cents)?,
+    })
+}
+
+fn created_event_body(decision: &Decision, policy: &Policy) -> String {
+    let steps: Vec<String> = decision
+        .actions
+        .iter()
+        .map(|a| format!("{} — {}", a.step.code(), a.reason))
+        .collect();
+    format!(
+        "Decided under policy version {}. {}",
+        policy.version,
+        steps.join(" ")
+    )
+}

@@ -1,0 +1,237 @@
+//! The work queues: save tasks (`/tasks`) and the billing queue (`/billing`),
+//! and the billing actions on a case.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::{Role, SaveOutcome};
+use crate::format::Formatter;
+use crate::services::case_actions::{ActionOutcome, Actor};
+use crate::services::queues::{BillingRow, Page, TaskRow, billing_queue, open_tasks};
+use crate::services::save_calls::record_outcome;
+use crate::services::{FieldErrors, ServiceError, billing};
+use crate::state::AppState;
+
+use super::cases::after_action;
+use super::errors::{AppError, render, see_other};
+use super::extract::{BillingStaff, CurrentUser, Signed, TaskWorkers};
+use super::layout::Layout;
+use super::session::TypedSession;
+
+fn actor(user: &CurrentUser) -> Actor {
+    Actor {
+        id: user.id,
+        role: user.role,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AfterParam {
+    after: Option<i32>,
+}
+
+// ---------------------------------------------------------------- save tasks
+
+#[derive(Template)]
+#[template(path = "queues/tasks.html")]
+struct TasksPage {
+    layout: Layout,
+    fmt: Formatter,
+    tasks: Page<TaskRow>,
+    sees_all: bool,
+    notice: Option<String>,
+    /// The task whose form came back with errors, and what was typed there.
+    failed_task: Option<i32>,
+    errors: FieldErrors,
+    typed_outcome: String,
+    typed_notes: String,
+}
+
+impl TasksPage {
+    fn is_failed(&self, task_id: &i32) -> bool {
+        self.failed_task == Some(*task_id)
+    }
+}
+
+async fn tasks_page(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &TypedSession,
+    after: Option<i32>,
+) -> Result<TasksPage, AppError> {
+    let sees_all = user.role == Role::RetentionOwner;
+    let assignee = (!sees_all).then_some(user.id);
+    let tasks = state
+        .db
+        .read(move |conn| open_tasks(conn, assignee, after).map_err(ServiceError::from))
+        .await?;
+    Ok(TasksPage {
+        layout: Layout::signed_in(user, session),
+        fmt: Formatter::for_state(state),
+        tasks,
+        sees_all,
+        notice: None,
+        failed_task: None,
+        errors: FieldErrors::default(),
+        typed_outcome: String::new(),
+        typed_notes: String::new(),
+    })
+}
+
+pub async fn tasks(
+    state: web::Data<AppState>,
+    user: Signed<TaskWorkers>,
+    session: TypedSession,
+    query: web::Query<AfterParam>,
+) -> Result<HttpResponse, AppError> {
+    let page = tasks_page(&state, &user, &session, query.after).await?;
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    call_notes: String,
+}
+
+pub async fn record(
+    state: web::Data<AppState>,
+    user: Signed<TaskWorkers>,
+    session: TypedSession,
+    path: web::Path<i32>,
+    form: web::Form<OutcomeForm>,
+) -> Result<HttpResponse, AppError> {
+    let task_id = path.into_inner();
+    let OutcomeForm {
+        outcome,
+        call_notes,
+    } = form.into_inner();
+    let result = match SaveOutcome::parse(&outcome) {
+        Ok(parsed) => record_outcome(&state, actor(&user), task_id, parsed, &call_notes).await,
+        Err(_) => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "outcome",
+                "Choose how the call went: Saved, Not saved or No answer",
+            );
+            Ok(ActionOutcome::Invalid(errors))
+        }
+    };
+    let (status, notice, errors) = match result {
+        Ok(ActionOutcome::Done) => return Ok(see_other("/tasks")),
+        Ok(ActionOutcome::AlreadyChanged(message)) | Err(ServiceError::Conflict(message)) => {
+            (StatusCode::CONFLICT, Some(message), FieldErrors::default())
+        }
+        Ok(ActionOutcome::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, None, errors),
+        Err(other) => return Err(other.into()),
+    };
+    let mut page = tasks_page(&state, &user, &session, None).await?;
+    page.notice = notice;
+    page.errors = errors;
+    page.failed_task = Some(task_id);
+    page.typed_outcome = outcome;
+    page.typed_notes = call_notes;
+    render(status, &page)
+}
+
+// ---------------------------------------------------------------- billing queue
+
+#[derive(Template)]
+#[template(path = "queues/billing.html")]
+struct BillingPage {
+    layout: Layout,
+    fmt: Formatter,
+    queue: Page<BillingRow>,
+}
+
+pub async fn billing_queue_page(
+    state: web::Data<AppState>,
+    user: Signed<BillingStaff>,
+    session: TypedSession,
+    query: web::Query<AfterParam>,
+) -> Result<HttpResponse, AppError> {
+    let after = query.after;
+    let queue = state
+        .db
+        .read(move |conn| billing_queue(conn, after).map_err(ServiceError::from))
+        .await?;
+    let page = BillingPage {
+        layout: Layout::signed_in(&user, &session),
+        fmt: Formatter::for_state(&state),
+        queue,
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueForm {
+    #[serde(default)]
+    payment_reference: String,
+}
+
+pub async fn issue(
+    state: web::Data<AppState>,
+    user: Signed<BillingStaff>,
+    session: TypedSession,
+    path: web::Path<i32>,
+    form: web::Form<IssueForm>,
+) -> Result<HttpResponse, AppError> {
+    let case_id = path.into_inner();
+    let reference = form.into_inner().payment_reference;
+    let outcome = billing::issue_refund(&state, actor(&user), case_id, &reference).await;
+    after_action(&state, &user, &session, case_id, outcome, |page| {
+        page.payment_reference = reference
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewForm {
+    #[serde(default)]
+    review_notes: String,
+    #[serde(default)]
+    decision: String,
+}
+
+pub async fn review(
+    state: web::Data<AppState>,
+    user: Signed<BillingStaff>,
+    session: TypedSession,
+    path: web::Path<i32>,
+    form: web::Form<ReviewForm>,
+) -> Result<HttpResponse, AppError> {
+    let case_id = path.into_inner();
+    let ReviewForm {
+        review_notes,
+        decision,
+    } = form.into_inner();
+    let outcome = match decision.as_str() {
+        "approve" | "deny" => {
+            billing::review_refund(
+                &state,
+                actor(&user),
+                case_id,
+                decision == "approve",
+                &review_notes,
+            )
+            .await
+        }
+        _ => {
+            let mut errors = FieldErrors::default();
+            errors.add("review_notes", "Press “Approve refund” or “Deny refund”");
+            Ok(ActionOutcome::Invalid(errors))
+        }
+    };
+    after_action(&state, &user, &session, case_id, outcome, |page| {
+        page.review_notes = review_notes
+    })
+    .await
+}
