@@ -9,15 +9,15 @@ use std::time::Duration;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use diesel::prelude::*;
-use retention_desk::clock::Clock;
 use retention_desk::db::schema::{case_events, cases, customer_levels, servers};
-use retention_desk::domain::Money;
 use retention_desk::notify::{
     DeliveryState, OutboxWorker, SlackDelivery, delivery_for_case, enqueue_heads_up,
-    failed_deliveries, heads_up_text,
+    failed_deliveries,
 };
 
-use crate::helpers::{START, TestApp, spawn_app, spawn_app_with, start};
+use crate::helpers::{
+    Browser, START, TestApp, case_id, spawn_app, spawn_app_with, start, submit_case, texts,
+};
 
 /// The secret part of the webhook URL: it must never show up anywhere.
 const SECRET: &str = "xoxSecretWebhookToken42";
@@ -129,31 +129,32 @@ async fn app_with_slack(url: &str) -> TestApp {
     .await
 }
 
-/// Writes a review refund of $2,500.00 and its heads-up in one transaction,
-/// as case intake does, then wakes the worker. Returns the case id.
-async fn submit_review_refund(app: &TestApp, customer: &str) -> i32 {
-    let customer = customer.to_owned();
-    let settings = app.settings.clone();
-    let now = app.clock.unix();
-    let id = app
-        .state
-        .db
-        .write(move |conn| -> anyhow::Result<i32> {
-            let id = insert_review_case(conn, &customer, now)?;
-            let text = heads_up_text(
-                id,
-                &customer,
-                &Money::parse("2500").unwrap(),
-                settings.slack_billing_mention.as_deref(),
-                &settings.public_url,
-            );
-            enqueue_heads_up(conn, id, &text, settings.slack_webhook_url.is_some(), now)?;
-            Ok(id)
-        })
-        .await
-        .expect("the case is written");
-    app.state.outbox.wake();
-    id
+/// An agent submits a $2,500.00 refund (over the $1,000.00 review limit)
+/// through the new-case form. Returns the agent's browser and the case id.
+async fn submit_review_refund(app: &TestApp, customer: &str) -> (Browser, i32) {
+    let agent = app.signed_in("alex").await;
+    let response = submit_case(
+        &agent,
+        &[
+            ("customer_name", customer),
+            ("request", "refund"),
+            ("refund_amount", "2500"),
+            ("refund_reason", "Charged twice for November"),
+        ],
+    )
+    .await;
+    let id = case_id(&response);
+    (agent, id)
+}
+
+/// The Slack state as the case page shows it, e.g. "delivered, 2026-…".
+async fn slack_on_case_page(browser: &Browser, case_id: i32) -> String {
+    let (status, body) = browser.page(&format!("/cases/{case_id}")).await;
+    assert_eq!(status, 200);
+    assert!(!body.contains(SECRET), "the webhook URL is a secret");
+    texts(&body, ".slack-state")
+        .pop()
+        .expect("the case page shows the Slack heads-up")
 }
 
 fn insert_review_case(conn: &mut SqliteConnection, customer: &str, now: i64) -> QueryResult<i32> {
@@ -238,7 +239,7 @@ async fn a_500_then_a_429_then_a_200_is_three_posts_and_delivered_once() {
     let app = app_with_slack(&slack.url).await;
     let worker = worker(&app);
 
-    let case_id = submit_review_refund(&app, "Acme Widgets").await;
+    let (agent, case_id) = submit_review_refund(&app, "Acme Widgets").await;
     worker.run_until_idle().await.unwrap();
 
     assert_eq!(
@@ -251,6 +252,13 @@ async fn a_500_then_a_429_then_a_200_is_three_posts_and_delivered_once() {
     assert_eq!(waiting.attempts, 2);
     assert_eq!(waiting.next_attempt_at, Some(START + 1), "Retry-After: 1");
     assert!(waiting.last_error.as_deref().unwrap().contains("429"));
+    let shown = slack_on_case_page(&agent, case_id).await;
+    assert!(shown.starts_with("pending"), "{shown}");
+    assert!(
+        shown.contains("2 attempts") && shown.contains("next try"),
+        "{shown}"
+    );
+    assert!(shown.contains("last error: Slack answered 429"), "{shown}");
 
     app.clock.advance(1);
     worker.run_until_idle().await.unwrap();
@@ -262,6 +270,8 @@ async fn a_500_then_a_429_then_a_200_is_three_posts_and_delivered_once() {
     assert_eq!(done.delivered_at, Some(START + 1));
     assert_eq!(done.attempts, 3);
     assert_eq!(done.last_error, None);
+    let shown = slack_on_case_page(&agent, case_id).await;
+    assert_eq!(shown, "delivered, 2026-11-25 09:00 UTC");
 
     // A delivered message is never sent again, however much time passes.
     assert_eq!(worker.run_until_idle().await.unwrap(), 0);
@@ -297,7 +307,7 @@ async fn the_heads_up_names_case_customer_amount_mention_and_link() {
     let slack = FakeSlack::start(vec![]).await;
     let app = app_with_slack(&slack.url).await;
 
-    let case_id = submit_review_refund(&app, "Acme Widgets").await;
+    let (_, case_id) = submit_review_refund(&app, "Acme Widgets").await;
     worker(&app).run_until_idle().await.unwrap();
 
     let texts = slack.texts();
@@ -344,7 +354,7 @@ async fn slack_down_at_first_is_delivered_after_a_restart() {
     })
     .await;
 
-    let case_id = submit_review_refund(&first, "Acme Widgets").await;
+    let (_, case_id) = submit_review_refund(&first, "Acme Widgets").await;
     worker(&first).run_until_idle().await.unwrap();
 
     let waiting = delivery(&first, case_id);
@@ -376,6 +386,9 @@ async fn slack_down_at_first_is_delivered_after_a_restart() {
     .await;
     assert_eq!(slack.posts().len(), 1);
     assert_eq!(delivery(&second, case_id).attempts, 2);
+    let agent = second.signed_in("alex").await;
+    let shown = slack_on_case_page(&agent, case_id).await;
+    assert!(shown.starts_with("delivered"), "{shown}");
 }
 
 #[tokio::test]
@@ -388,13 +401,18 @@ async fn a_new_heads_up_goes_out_at_once_without_waiting_for_the_poll() {
     })
     .await;
 
-    let case_id = submit_review_refund(&app, "Acme Widgets").await;
+    let (agent, case_id) = submit_review_refund(&app, "Acme Widgets").await;
 
     eventually("the woken worker delivers", || {
         delivery(&app, case_id).state == DeliveryState::Delivered
     })
     .await;
     assert_eq!(slack.posts().len(), 1);
+    assert!(
+        slack_on_case_page(&agent, case_id)
+            .await
+            .starts_with("delivered")
+    );
 }
 
 #[tokio::test]
@@ -428,7 +446,7 @@ async fn a_404_from_slack_fails_with_the_reason_for_admins() {
     let app = app_with_slack(&slack.url).await;
     let worker = worker(&app);
 
-    let case_id = submit_review_refund(&app, "Acme Widgets").await;
+    let (agent, case_id) = submit_review_refund(&app, "Acme Widgets").await;
     worker.run_until_idle().await.unwrap();
 
     let failed = delivery(&app, case_id);
@@ -441,6 +459,10 @@ async fn a_404_from_slack_fails_with_the_reason_for_admins() {
     );
     assert!(!reason.contains(SECRET));
     assert_eq!(failed.next_attempt_at, None);
+    assert_eq!(
+        slack_on_case_page(&agent, case_id).await,
+        "failed: Slack answered 404 (no_service)"
+    );
 
     // Slack said it will never succeed: no further tries.
     app.clock.advance(24 * 60 * 60);
@@ -460,12 +482,37 @@ async fn without_a_webhook_the_case_says_not_configured() {
     let app = spawn_app().await;
     assert!(app.settings.slack_webhook_url.is_none());
 
-    let case_id = submit_review_refund(&app, "Acme Widgets").await;
+    let (agent, case_id) = submit_review_refund(&app, "Acme Widgets").await;
 
     let state = delivery(&app, case_id);
     assert_eq!(state.state, DeliveryState::NotConfigured);
     assert_eq!(state.word(), "not configured");
+    assert_eq!(slack_on_case_page(&agent, case_id).await, "not configured");
     assert_eq!(worker(&app).run_until_idle().await.unwrap(), 0);
     let health = app.browser().get("/health").await;
     assert_eq!(health.status(), 200, "nothing crashed");
+}
+
+#[tokio::test]
+async fn a_refund_within_the_review_limit_sends_no_heads_up() {
+    let slack = FakeSlack::start(vec![]).await;
+    let app = app_with_slack(&slack.url).await;
+    let agent = app.signed_in("alex").await;
+
+    let response = submit_case(
+        &agent,
+        &[
+            ("request", "refund"),
+            ("refund_amount", "1,000.00"),
+            ("refund_reason", "Charged twice for November"),
+        ],
+    )
+    .await;
+    let id = case_id(&response);
+
+    assert_eq!(app.count("outbox_messages"), 0);
+    assert_eq!(worker(&app).run_until_idle().await.unwrap(), 0);
+    assert!(slack.posts().is_empty());
+    let (_, body) = agent.page(&format!("/cases/{id}")).await;
+    assert!(texts(&body, ".slack-state").is_empty());
 }
