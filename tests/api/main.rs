@@ -11,3 +11,4 @@ mod junk;
 mod operations;
 mod queues;
 mod robustness;
+mod slack;
