@@ -19,11 +19,9 @@ use actix_web::web;
 
 use self::errors::AppError;
 
-/// The router: every route of SPEC §4 that exists, in one place.
+/// The router: every route of SPEC §4, in one place.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::get().to(auth::login_form))
-        .route("/login", web::post().to(auth::login))
-        .route("/logout", web::post().to(auth::logout))
         .route("/health", web::get().to(auth::health))
         .route("/static/app.css", web::get().to(assets::app_css))
         .route("/", web::get().to(auth::home))
@@ -78,21 +76,37 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/policy", web::get().to(admin::policy::show))
         .route("/admin/policy", web::post().to(admin::policy::save))
         .route("/cases/new", web::get().to(cases::new_case_form))
-        .route("/cases", web::post().to(cases::submit))
         .route("/cases", web::get().to(cases::list))
         .route("/cases/export.csv", web::get().to(cases::export))
         .route("/cases/{id}", web::get().to(cases::show))
-        .route("/cases/{id}/comments", web::post().to(cases::add_comment))
-        .route(
+        .route("/tasks", web::get().to(queues::tasks))
+        .route("/billing", web::get().to(queues::billing_queue_page));
+    for (path, route) in post_routes() {
+        cfg.route(path, route);
+    }
+}
+
+/// Every form action. Tests that post to all of them (junk input) read
+/// `post_paths()`, so a new one cannot be left out.
+fn post_routes() -> Vec<(&'static str, actix_web::Route)> {
+    vec![
+        ("/login", web::post().to(auth::login)),
+        ("/logout", web::post().to(auth::logout)),
+        ("/cases", web::post().to(cases::submit)),
+        ("/cases/{id}/comments", web::post().to(cases::add_comment)),
+        (
             "/cases/{id}/reply-sent",
             web::post().to(cases::mark_reply_sent),
-        )
-        .route("/cases/{id}/withdraw", web::post().to(cases::withdraw))
-        .route("/cases/{id}/refund/issue", web::post().to(queues::issue))
-        .route("/cases/{id}/refund/review", web::post().to(queues::review))
-        .route("/tasks", web::get().to(queues::tasks))
-        .route("/tasks/{id}/outcome", web::post().to(queues::record))
-        .route("/billing", web::get().to(queues::billing_queue_page));
+        ),
+        ("/cases/{id}/withdraw", web::post().to(cases::withdraw)),
+        ("/cases/{id}/refund/issue", web::post().to(queues::issue)),
+        ("/cases/{id}/refund/review", web::post().to(queues::review)),
+        ("/tasks/{id}/outcome", web::post().to(queues::record)),
+    ]
+}
+
+pub fn post_paths() -> Vec<&'static str> {
+    post_routes().into_iter().map(|(path, _)| path).collect()
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

@@ -7,5 +7,8 @@ mod cases;
 mod cli;
 mod database;
 mod helpers;
+mod junk;
 mod operations;
 mod queues;
+mod robustness;
+mod slack;

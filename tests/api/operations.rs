@@ -174,3 +174,38 @@ async fn security_events_are_logged_and_secrets_never_are() {
         assert!(!log.contains(secret), "the log contains a secret: {secret}");
     }
 }
+
+#[tokio::test]
+async fn the_slack_webhook_url_never_reaches_the_log_or_the_page() {
+    // Nothing listens on port 9: every delivery attempt fails and is logged.
+    let secret = "T000/B000/WEBHOOK-SECRET-abc123";
+    let app = spawn_app_with(|s| {
+        s.slack_webhook_url = Some(format!("http://127.0.0.1:9/services/{secret}"))
+    })
+    .await;
+    let alex = app.signed_in("alex").await;
+    let case = case_id(
+        &submit_case(
+            &alex,
+            &[
+                ("request", "refund"),
+                ("refund_amount", "2500"),
+                ("refund_reason", "Outage"),
+            ],
+        )
+        .await,
+    );
+    let worker = retention_desk::notify::OutboxWorker::new(&app.state).unwrap();
+    for _ in 0..3 {
+        worker.run_until_idle().await.unwrap();
+        app.clock.advance(600);
+    }
+    let (_, page) = alex.page(&format!("/cases/{case}")).await;
+    assert!(
+        page.contains("pending"),
+        "the failed attempts leave it pending"
+    );
+    let log = captured_logs();
+    assert!(log.contains("Slack"), "delivery attempts are logged");
+    assert!(!log.contains("WEBHOOK-SECRET") && !page.contains("WEBHOOK-SECRET"));
+}
