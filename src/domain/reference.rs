@@ -96,12 +96,6 @@ impl ExitSurveyUrl {
         if url.chars().count() > 2000 {
             return Err(ExitSurveyUrlError::TooLong);
         }
-        if url
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`'))
-        {
-            return Err(ExitSurveyUrlError::BadCharacter);
-        }
         let lower = url.to_ascii_lowercase();
         let rest = if lower.starts_with("https://") {
             &url["https://".len()..]
@@ -110,6 +104,12 @@ impl ExitSurveyUrl {
         } else {
             return Err(ExitSurveyUrlError::NotHttp);
         };
+        if url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`'))
+        {
+            return Err(ExitSurveyUrlError::BadCharacter);
+        }
         let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
         let host = authority.rsplit('@').next().unwrap_or_default();
         let host = host.split(':').next().unwrap_or_default();
@@ -193,7 +193,8 @@ mod tests {
             ("https://user@/x", NoHost),
             ("https://exa mple.com", BadCharacter),
             ("https://example.com/\"onmouseover", BadCharacter),
-            ("https://example.com/\n", BadCharacter),
+            ("https://example.com/\na", BadCharacter),
+            ("javascript:alert(1) //", NotHttp),
         ] {
             assert_eq!(ExitSurveyUrl::parse(bad), Err(why), "{bad:?}");
         }

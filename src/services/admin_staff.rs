@@ -20,6 +20,9 @@ use super::reassign::{open_task_count, open_task_counts, reassign_open_tasks};
 use super::sign_in::locked_usernames;
 use super::staff::{AddStaffError, NewStaffMember, check_password, insert_staff};
 
+/// Shown next to "Password" when it is too short.
+pub const PASSWORD_TOO_SHORT: &str = "Use at least 12 characters";
+
 /// One person in the directory.
 #[derive(Debug, Clone)]
 pub struct StaffListItem {
@@ -72,7 +75,7 @@ pub async fn add_staff_member(
     member: NewStaffMember,
     password: Password,
 ) -> Result<i32, AdminError> {
-    check_password(&password).map_err(|e| AdminError::field("password", e))?;
+    check_password(&password).map_err(|_| AdminError::field("password", PASSWORD_TOO_SHORT))?;
     let hash = state.passwords.hash(password).await?;
     let now = state.clock.unix();
     state
@@ -82,7 +85,9 @@ pub async fn add_staff_member(
                 AddStaffError::UsernameTaken(name) => {
                     AdminError::field("username", format!("The username {name} is already taken"))
                 }
-                AddStaffError::PasswordTooShort => AdminError::field("password", e),
+                AddStaffError::PasswordTooShort => {
+                    AdminError::field("password", PASSWORD_TOO_SHORT)
+                }
                 AddStaffError::Unexpected(e) => AdminError::Unexpected(e),
             })?;
             let detail = format!(
@@ -105,7 +110,7 @@ pub async fn reset_password(
     staff_id: i32,
     password: Password,
 ) -> Result<StaffRow, AdminError> {
-    check_password(&password).map_err(|e| AdminError::field("password", e))?;
+    check_password(&password).map_err(|_| AdminError::field("password", PASSWORD_TOO_SHORT))?;
     let person = state
         .db
         .read(move |conn| StaffRow::find(conn, staff_id).map_err(AdminError::from))

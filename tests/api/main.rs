@@ -2,6 +2,7 @@
 //! spoken to over HTTP.
 
 mod access;
+mod admin;
 mod auth;
 mod cases;
 mod cli;

@@ -1,4 +1,8 @@
 //! Read models for the admin overview, joining several tables.
+//!
+//! (`db::models::outbox::failed_deliveries` of the Slack outbox answers a
+//! similar question; this one tolerates rows without an error or attempt
+//! time, so a hand-edited or older row never turns the overview into a 500.)
 
 use diesel::prelude::*;
 
@@ -13,6 +17,8 @@ pub struct FailedDelivery {
     pub attempts: i32,
     pub last_error: Option<String>,
     pub created_at: i64,
+    /// When the worker last tried (and Slack refused).
+    pub last_attempt_at: Option<i64>,
 }
 
 /// Slack deliveries with `status = 'failed'`, newest first, at most `limit`.
@@ -32,6 +38,7 @@ pub fn failed_deliveries(
             outbox_messages::attempts,
             outbox_messages::last_error,
             outbox_messages::created_at,
+            outbox_messages::last_attempt_at,
         ))
         .load(conn)
 }

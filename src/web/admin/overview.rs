@@ -70,7 +70,10 @@ pub async fn overview(
             customer_name: f.customer_name,
             attempts: f.attempts,
             last_error: f.last_error.unwrap_or_default(),
-            at: when(f.created_at, state.settings.timezone),
+            at: when(
+                f.last_attempt_at.unwrap_or(f.created_at),
+                state.settings.timezone,
+            ),
         })
         .collect();
     let recent = audit_lines(std::mem::take(&mut overview.recent_changes), &state);

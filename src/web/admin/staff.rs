@@ -149,8 +149,8 @@ pub async fn add(
         .map_err(|_| errors.add("role", "Choose a role"))
         .ok();
     let password = Password::new(password);
-    if let Err(e) = check_password(&password) {
-        errors.add("password", e.to_string());
+    if check_password(&password).is_err() {
+        errors.add("password", admin_staff::PASSWORD_TOO_SHORT);
     }
     let typed = AddForm {
         full_name,
