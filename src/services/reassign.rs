@@ -35,7 +35,14 @@ pub fn reassign_open_tasks(
     let body = reassigned_body(&from.full_name, &to.full_name, reason);
     let mut moved = 0;
     for (task_id, case_id) in tasks {
-        if move_if_open(conn, task_id, from_staff_id, to_staff_id)? == 1 {
+        if move_if_open(
+            conn,
+            task_id,
+            from_staff_id,
+            to_staff_id,
+            to.receives_fallbacks,
+        )? == 1
+        {
             case_events::append(conn, case_id, actor_id, EventKind::Reassigned, &body, now)?;
             moved += 1;
         }
@@ -96,7 +103,7 @@ pub fn reassign_task(
     if from_id == to_staff_id {
         return Err(ReassignError::AlreadyAssigned(to.full_name));
     }
-    if move_if_open(conn, task_id, from_id, to_staff_id)? == 0 {
+    if move_if_open(conn, task_id, from_id, to_staff_id, false)? == 0 {
         return Err(ReassignError::TaskClosed);
     }
     let from = StaffRow::find(conn, from_id)?;
@@ -118,20 +125,31 @@ pub fn reassign_task(
 }
 
 /// The conditional update: only an open task still assigned to `from`.
+/// `fell_back` marks a task that went to the fallback owner because its
+/// rep left, as intake marks one whose rep had already left.
 fn move_if_open(
     conn: &mut SqliteConnection,
     task_id: i32,
     from: i32,
     to: i32,
+    fell_back: bool,
 ) -> QueryResult<usize> {
-    diesel::update(
-        save_tasks::table
-            .filter(save_tasks::id.eq(task_id))
-            .filter(save_tasks::is_open.eq(true))
-            .filter(save_tasks::assignee_id.eq(from)),
-    )
-    .set(save_tasks::assignee_id.eq(to))
-    .execute(conn)
+    let target = save_tasks::table
+        .filter(save_tasks::id.eq(task_id))
+        .filter(save_tasks::is_open.eq(true))
+        .filter(save_tasks::assignee_id.eq(from));
+    if fell_back {
+        diesel::update(target)
+            .set((
+                save_tasks::assignee_id.eq(to),
+                save_tasks::fell_back.eq(true),
+            ))
+            .execute(conn)
+    } else {
+        diesel::update(target)
+            .set(save_tasks::assignee_id.eq(to))
+            .execute(conn)
+    }
 }
 
 fn reassigned_body(from: &str, to: &str, reason: &str) -> String {

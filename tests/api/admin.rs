@@ -714,6 +714,7 @@ async fn departing_a_rep_moves_their_open_task_to_spencer_and_ends_their_session
         "the case names Spencer"
     );
     assert!(body.contains("Reassigned from Riley to Spencer"));
+    assert!(body.contains("(the rep has left or is unknown)"));
     let spencer = app.signed_in("spencer").await;
     let (_, tasks) = spencer.page("/tasks").await;
     assert!(tasks.contains(&format!("/cases/{case}")));
