@@ -344,3 +344,34 @@ async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
     let refused = sign_in_from(&app, "203.0.113.99").await;
     assert_eq!(refused.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_get_extends_the_idle_timeout_at_most_once_a_minute() {
+    use diesel::prelude::*;
+    use retention_desk::db::schema::sessions;
+    let app = spawn_app().await;
+    let alex = app.signed_in("alex").await;
+    let staff = app.staff_id("alex");
+    let idle_expiry = || -> i64 {
+        app.db(|conn| {
+            sessions::table
+                .filter(sessions::staff_id.eq(staff))
+                .select(sessions::idle_expires_at)
+                .first(conn)
+                .unwrap()
+        })
+    };
+    let at_sign_in = idle_expiry();
+    app.clock.advance(30);
+    for _ in 0..5 {
+        alex.get("/").await;
+    }
+    assert_eq!(idle_expiry(), at_sign_in, "no write within the minute");
+    app.clock.advance(31);
+    alex.get("/").await;
+    assert_eq!(
+        idle_expiry(),
+        at_sign_in + 61,
+        "extended once the minute passed"
+    );
+}
