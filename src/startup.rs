@@ -119,16 +119,18 @@ impl Application {
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let key = Key::derive_from(&state.settings.session_key);
     let data = web::Data::new(state);
+    // One store for every worker: it remembers when each session was last
+    // extended, so the once-a-minute write limit holds across workers.
+    let store = SqliteSessionStore::new(
+        data.db.clone(),
+        data.clock.clone(),
+        data.settings.idle_timeout,
+        data.settings.absolute_timeout,
+    );
     let server =
         HttpServer::new(move || {
             let settings = &data.settings;
-            let store = SqliteSessionStore::new(
-                data.db.clone(),
-                data.clock.clone(),
-                settings.idle_timeout,
-                settings.absolute_timeout,
-            );
-            let sessions = SessionMiddleware::builder(store, key.clone())
+            let sessions = SessionMiddleware::builder(store.clone(), key.clone())
                 .cookie_name(SESSION_COOKIE.to_owned())
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)
