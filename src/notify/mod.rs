@@ -9,8 +9,7 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, Notify};
 
 pub use crate::db::models::outbox::{
-    DeliveryState, FailedDelivery, SlackDelivery, delivery_for_case, enqueue_heads_up,
-    failed_deliveries,
+    DeliveryState, SlackDelivery, delivery_for_case, enqueue_heads_up,
 };
 pub use outbox::OutboxWorker;
 pub use slack::heads_up_text;

@@ -176,3 +176,43 @@ fn already_closed(
         "This save task was already recorded as {outcome} by {by} at {at}."
     ))
 }
+
+/// The retention owner's "Reassign": moves one open task to another active
+/// sales rep (or retention owner), logged on the case.
+pub async fn reassign(
+    state: &AppState,
+    actor: Actor,
+    task_id: i32,
+    to: Option<i32>,
+) -> Result<ActionOutcome, ServiceError> {
+    use super::reassign::{ReassignError, reassign_task};
+    if actor.role != Role::RetentionOwner {
+        return Err(ServiceError::Forbidden);
+    }
+    let now = state.clock.unix();
+    state
+        .db
+        .write(move |conn| {
+            SaveTaskRow::find(conn, task_id)?;
+            let invalid = |message: String| {
+                let mut errors = super::FieldErrors::default();
+                errors.add("assignee_id", message);
+                Ok(ActionOutcome::Invalid(errors))
+            };
+            let Some(to) = to else {
+                return invalid("Choose who takes the task".to_owned());
+            };
+            match reassign_task(conn, task_id, to, actor.id, now) {
+                Ok(()) => Ok(ActionOutcome::Done),
+                Err(ReassignError::TaskClosed) => Ok(ActionOutcome::AlreadyChanged(
+                    ReassignError::TaskClosed.to_string(),
+                )),
+                Err(ReassignError::NotFound) => {
+                    invalid("Choose a sales rep from the list".to_owned())
+                }
+                Err(ReassignError::Query(error)) => Err(error.into()),
+                Err(other) => invalid(other.to_string()),
+            }
+        })
+        .await
+}

@@ -25,62 +25,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/health", web::get().to(auth::health))
         .route("/static/app.css", web::get().to(assets::app_css))
         .route("/", web::get().to(auth::home))
-        .route("/admin", web::get().to(admin::overview::overview))
-        .route("/admin/audit", web::get().to(admin::overview::audit))
-        .route("/admin/staff", web::get().to(admin::staff::list))
-        .route("/admin/staff", web::post().to(admin::staff::add))
-        .route(
-            "/admin/staff/fallback-owner",
-            web::post().to(admin::staff::choose_fallback_owner),
-        )
-        .route(
-            "/admin/staff/{id}/password",
-            web::get().to(admin::staff::password_form),
-        )
-        .route(
-            "/admin/staff/{id}/password",
-            web::post().to(admin::staff::reset_password),
-        )
-        .route(
-            "/admin/staff/{id}/unlock",
-            web::post().to(admin::staff::unlock),
-        )
-        .route(
-            "/admin/staff/{id}/depart",
-            web::get().to(admin::staff::confirm_departure),
-        )
-        .route(
-            "/admin/staff/{id}/depart",
-            web::post().to(admin::staff::depart),
-        )
-        .route("/admin/servers", web::get().to(admin::servers::list))
-        .route("/admin/servers", web::post().to(admin::servers::add))
-        .route(
-            "/admin/servers/{id}",
-            web::post().to(admin::servers::update),
-        )
-        .route(
-            "/admin/servers/{id}/retire",
-            web::post().to(admin::servers::retire),
-        )
-        .route("/admin/levels", web::get().to(admin::levels::list))
-        .route("/admin/levels", web::post().to(admin::levels::add))
-        .route(
-            "/admin/levels/{id}/route",
-            web::post().to(admin::levels::change_route),
-        )
-        .route(
-            "/admin/levels/{id}/retire",
-            web::post().to(admin::levels::retire),
-        )
-        .route("/admin/policy", web::get().to(admin::policy::show))
-        .route("/admin/policy", web::post().to(admin::policy::save))
         .route("/cases/new", web::get().to(cases::new_case_form))
         .route("/cases", web::get().to(cases::list))
         .route("/cases/export.csv", web::get().to(cases::export))
         .route("/cases/{id}", web::get().to(cases::show))
         .route("/tasks", web::get().to(queues::tasks))
-        .route("/billing", web::get().to(queues::billing_queue_page));
+        .route("/billing", web::get().to(queues::billing_queue_page))
+        .route("/admin", web::get().to(admin::overview::overview))
+        .route("/admin/audit", web::get().to(admin::overview::audit))
+        .route("/admin/staff", web::get().to(admin::staff::list))
+        .route(
+            "/admin/staff/{id}/password",
+            web::get().to(admin::staff::password_form),
+        )
+        .route(
+            "/admin/staff/{id}/depart",
+            web::get().to(admin::staff::confirm_departure),
+        )
+        .route("/admin/servers", web::get().to(admin::servers::list))
+        .route("/admin/levels", web::get().to(admin::levels::list))
+        .route("/admin/policy", web::get().to(admin::policy::show));
     for (path, route) in post_routes() {
         cfg.route(path, route);
     }
@@ -102,6 +66,43 @@ fn post_routes() -> Vec<(&'static str, actix_web::Route)> {
         ("/cases/{id}/refund/issue", web::post().to(queues::issue)),
         ("/cases/{id}/refund/review", web::post().to(queues::review)),
         ("/tasks/{id}/outcome", web::post().to(queues::record)),
+        ("/tasks/{id}/reassign", web::post().to(queues::reassign)),
+        ("/admin/staff", web::post().to(admin::staff::add)),
+        (
+            "/admin/staff/fallback-owner",
+            web::post().to(admin::staff::choose_fallback_owner),
+        ),
+        (
+            "/admin/staff/{id}/password",
+            web::post().to(admin::staff::reset_password),
+        ),
+        (
+            "/admin/staff/{id}/unlock",
+            web::post().to(admin::staff::unlock),
+        ),
+        (
+            "/admin/staff/{id}/depart",
+            web::post().to(admin::staff::depart),
+        ),
+        ("/admin/servers", web::post().to(admin::servers::add)),
+        (
+            "/admin/servers/{id}",
+            web::post().to(admin::servers::update),
+        ),
+        (
+            "/admin/servers/{id}/retire",
+            web::post().to(admin::servers::retire),
+        ),
+        ("/admin/levels", web::post().to(admin::levels::add)),
+        (
+            "/admin/levels/{id}/route",
+            web::post().to(admin::levels::change_route),
+        ),
+        (
+            "/admin/levels/{id}/retire",
+            web::post().to(admin::levels::retire),
+        ),
+        ("/admin/policy", web::post().to(admin::policy::save)),
     ]
 }
 

@@ -6,17 +6,18 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::db::models::staff::StaffRow;
 use crate::domain::{Role, SaveOutcome};
 use crate::format::Formatter;
 use crate::services::case_actions::{ActionOutcome, Actor};
 use crate::services::queues::{BillingRow, Page, TaskRow, billing_queue, open_tasks};
-use crate::services::save_calls::record_outcome;
+use crate::services::save_calls::{reassign as reassign_task, record_outcome};
 use crate::services::{FieldErrors, ServiceError, billing};
 use crate::state::AppState;
 
 use super::cases::after_action;
 use super::errors::{AppError, render, see_other};
-use super::extract::{BillingStaff, CurrentUser, Signed, TaskWorkers};
+use super::extract::{BillingStaff, CurrentUser, RetentionOwners, Signed, TaskWorkers};
 use super::layout::Layout;
 use super::session::TypedSession;
 
@@ -48,6 +49,8 @@ struct TasksPage {
     errors: FieldErrors,
     typed_outcome: String,
     typed_notes: String,
+    /// Active sales reps a retention owner can hand a task to.
+    reassign_to: Vec<(i32, String)>,
 }
 
 impl TasksPage {
@@ -64,9 +67,20 @@ async fn tasks_page(
 ) -> Result<TasksPage, AppError> {
     let sees_all = user.role == Role::RetentionOwner;
     let assignee = (!sees_all).then_some(user.id);
-    let tasks = state
+    let (tasks, reassign_to) = state
         .db
-        .read(move |conn| open_tasks(conn, assignee, after).map_err(ServiceError::from))
+        .read(move |conn| -> Result<_, ServiceError> {
+            let reps = if sees_all {
+                StaffRow::by_role(conn, Role::SalesRep.as_str())?
+                    .into_iter()
+                    .filter(|rep| rep.departed_at.is_none())
+                    .map(|rep| (rep.id, rep.full_name))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ok((open_tasks(conn, assignee, after)?, reps))
+        })
         .await?;
     Ok(TasksPage {
         layout: Layout::signed_in(user, session),
@@ -78,6 +92,7 @@ async fn tasks_page(
         errors: FieldErrors::default(),
         typed_outcome: String::new(),
         typed_notes: String::new(),
+        reassign_to,
     })
 }
 
@@ -114,6 +129,42 @@ pub async fn record(
     } = form.into_inner();
     let parsed = SaveOutcome::parse(&outcome).ok();
     let result = record_outcome(&state, actor(&user), task_id, parsed, &call_notes).await;
+    after_task_action(&state, &user, &session, task_id, result, |page| {
+        page.typed_outcome = outcome;
+        page.typed_notes = call_notes;
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReassignForm {
+    #[serde(default)]
+    assignee_id: String,
+}
+
+pub async fn reassign(
+    state: web::Data<AppState>,
+    user: Signed<RetentionOwners>,
+    session: TypedSession,
+    path: web::Path<i32>,
+    form: web::Form<ReassignForm>,
+) -> Result<HttpResponse, AppError> {
+    let task_id = path.into_inner();
+    let to = form.assignee_id.trim().parse::<i32>().ok();
+    let result = reassign_task(&state, actor(&user), task_id, to).await;
+    after_task_action(&state, &user, &session, task_id, result, |_| {}).await
+}
+
+/// Back to the queue, or the queue again with what went wrong beside the task.
+async fn after_task_action(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &TypedSession,
+    task_id: i32,
+    result: Result<ActionOutcome, ServiceError>,
+    keep: impl FnOnce(&mut TasksPage),
+) -> Result<HttpResponse, AppError> {
     let (status, notice, errors) = match result {
         Ok(ActionOutcome::Done) => return Ok(see_other("/tasks")),
         Ok(ActionOutcome::AlreadyChanged(message)) | Err(ServiceError::Conflict(message)) => {
@@ -122,12 +173,11 @@ pub async fn record(
         Ok(ActionOutcome::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, None, errors),
         Err(other) => return Err(other.into()),
     };
-    let mut page = tasks_page(&state, &user, &session, None).await?;
+    let mut page = tasks_page(state, user, session, None).await?;
     page.notice = notice;
     page.errors = errors;
     page.failed_task = Some(task_id);
-    page.typed_outcome = outcome;
-    page.typed_notes = call_notes;
+    keep(&mut page);
     render(status, &page)
 }
 

@@ -465,3 +465,77 @@ async fn queues_are_oldest_first_paginated_and_cost_one_query_a_page() {
         "oldest first"
     );
 }
+
+#[tokio::test]
+async fn spencer_reassigns_a_task_and_the_case_logs_it() {
+    let app = spawn_app().await;
+    let alex = app.signed_in("alex").await;
+    let case =
+        case_id(&submit_case(&alex, &[("level_id", SMB), ("original_rep", "unknown")]).await);
+    let (task, ..) = task_for(&app, case);
+    let riley = app.staff_id("riley");
+
+    let riley_browser = app.signed_in("riley").await;
+    riley_browser.page("/tasks").await;
+    let refused = riley_browser
+        .post(
+            &format!("/tasks/{task}/reassign"),
+            &[("assignee_id", &riley.to_string())],
+        )
+        .await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "only the retention owner reassigns"
+    );
+
+    let spencer = app.signed_in("spencer").await;
+    let (_, page) = spencer.page("/tasks").await;
+    assert_eq!(
+        attrs(&page, &format!("#reassign-{task} option"), "value"),
+        [riley.to_string()],
+        "active reps only"
+    );
+    let departed = app.staff_id("morgan").to_string();
+    let invalid = spencer
+        .post(
+            &format!("/tasks/{task}/reassign"),
+            &[("assignee_id", &departed)],
+        )
+        .await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        invalid
+            .text()
+            .await
+            .unwrap()
+            .contains("has left the company")
+    );
+
+    let moved = spencer
+        .post(
+            &format!("/tasks/{task}/reassign"),
+            &[("assignee_id", &riley.to_string())],
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+    let assignee: i32 = app.db(|conn| {
+        save_tasks::table
+            .find(task)
+            .select(save_tasks::assignee_id)
+            .first(conn)
+            .unwrap()
+    });
+    assert_eq!(assignee, riley);
+    assert_eq!(
+        events(&app, case, "reassigned"),
+        ["Reassigned from Spencer to Riley: reassigned by Spencer"]
+    );
+    let (_, rileys) = riley_browser.page("/tasks").await;
+    assert!(rileys.contains(&format!("/cases/{case}")));
+    let (_, body) = alex.page(&format!("/cases/{case}")).await;
+    assert!(
+        texts(&body, "dd").iter().any(|t| t.starts_with("Riley")),
+        "the case names the new assignee"
+    );
+}

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use diesel::prelude::*;
+use retention_desk::db::models::admin_overview::failed_deliveries;
 use retention_desk::db::schema::{case_events, cases, customer_levels, servers};
 use retention_desk::notify::{
     DeliveryState, OutboxWorker, SlackDelivery, delivery_for_case, enqueue_heads_up,
-    failed_deliveries,
 };
 
 use crate::helpers::{
@@ -473,8 +473,8 @@ async fn a_404_from_slack_fails_with_the_reason_for_admins() {
     assert_eq!(for_admins.len(), 1);
     assert_eq!(for_admins[0].case_id, case_id);
     assert_eq!(for_admins[0].customer_name, "Acme Widgets");
-    assert_eq!(for_admins[0].reason, reason);
-    assert_eq!(for_admins[0].failed_at, START);
+    assert_eq!(for_admins[0].last_error.as_deref(), Some(reason.as_str()));
+    assert_eq!(for_admins[0].last_attempt_at, Some(START));
 }
 
 #[tokio::test]

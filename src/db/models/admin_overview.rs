@@ -1,8 +1,5 @@
-//! Read models for the admin overview, joining several tables.
-//!
-//! (`db::models::outbox::failed_deliveries` of the Slack outbox answers a
-//! similar question; this one tolerates rows without an error or attempt
-//! time, so a hand-edited or older row never turns the overview into a 500.)
+//! Read models for the admin overview, joining several tables. Optional
+//! columns stay optional, so an unusual row never turns the overview into a 500.
 
 use diesel::prelude::*;
 

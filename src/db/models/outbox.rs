@@ -7,7 +7,7 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{cases, outbox_messages};
+use crate::db::schema::outbox_messages;
 
 pub const SLACK_CHANNEL: &str = "slack";
 
@@ -147,37 +147,6 @@ pub fn delivery_for_case(
         .first(conn)
         .optional()
         .map(|row| row.map(SlackDelivery::from))
-}
-
-/// A heads-up Slack refused for good, for the admin screen.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
-pub struct FailedDelivery {
-    pub outbox_id: i32,
-    pub case_id: i32,
-    pub customer_name: String,
-    pub reason: String,
-    /// When the refused attempt was made (unix seconds).
-    pub failed_at: i64,
-}
-
-/// Failed heads-ups, newest first.
-pub fn failed_deliveries(
-    conn: &mut SqliteConnection,
-    limit: i64,
-) -> QueryResult<Vec<FailedDelivery>> {
-    outbox_messages::table
-        .inner_join(cases::table)
-        .filter(outbox_messages::status.eq(FAILED))
-        .order(outbox_messages::id.desc())
-        .limit(limit)
-        .select((
-            outbox_messages::id,
-            outbox_messages::case_id,
-            cases::customer_name,
-            outbox_messages::last_error.assume_not_null(),
-            outbox_messages::last_attempt_at.assume_not_null(),
-        ))
-        .load(conn)
 }
 
 /// Takes the next message that is due, counting the attempt and pushing

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::db::models::reference::LevelRow;
 use crate::domain::{CancellationRoute, LevelName, Rank};
+use crate::services::ServiceError;
 use crate::services::admin_errors::AdminError;
 use crate::services::admin_reference;
 use crate::state::AppState;
@@ -201,7 +202,14 @@ pub async fn change_route(
                 .write(move |conn| admin_reference::change_route(conn, actor, id, route, now))
                 .await
         }
-        Err(e) => Err(AdminError::field("route", e)),
+        Err(e) => {
+            // A level that does not exist is 404, whatever was chosen.
+            state
+                .db
+                .read(move |conn| LevelRow::find(conn, id).map_err(ServiceError::from))
+                .await?;
+            Err(AdminError::field("route", e))
+        }
     };
     let notice = |level: LevelRow| {
         let route = CancellationRoute::parse(&level.route).map_or("", |r| r.label());

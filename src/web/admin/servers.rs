@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::db::models::reference::ServerRow;
 use crate::domain::{ExitSurveyUrl, ServerName};
+use crate::services::ServiceError;
 use crate::services::admin_errors::AdminError;
 use crate::services::admin_reference;
 use crate::state::AppState;
@@ -216,6 +217,11 @@ pub async fn update(
                 .await
         }
         Err(errors) => {
+            // A server that does not exist is 404, whatever was typed.
+            state
+                .db
+                .read(move |conn| ServerRow::find(conn, id).map_err(ServiceError::from))
+                .await?;
             let refusal = Refusal::fields(errors);
             return servers_page(
                 &state,
