@@ -143,7 +143,21 @@ async fn security_events_are_logged_and_secrets_never_are() {
         app.browser().sign_in("heather", wrong).await;
     }
 
+    let admin = app.signed_in("admin").await;
+    admin.page("/admin/staff").await;
+    let riley_id = app.staff_id("riley");
+    let departed = admin
+        .post(&format!("/admin/staff/{riley_id}/depart"), &[])
+        .await;
+    assert_eq!(departed.status(), StatusCode::SEE_OTHER);
+
     let log = captured_logs();
+    assert!(
+        log.lines().any(|l| l.contains("marked as departed")
+            && l.contains("departed=riley")
+            && l.contains("address=127.0.0.1")),
+        "departures are logged with who and from where"
+    );
     let lines = |needle: &str| {
         log.lines()
             .filter(|l| l.contains(needle))

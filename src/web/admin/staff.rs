@@ -1,7 +1,7 @@
 //! `/admin/staff`: the staff directory and what admins do to it.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -13,6 +13,7 @@ use crate::services::passwords::Password;
 use crate::services::reassign::open_task_count;
 use crate::services::staff::{NewStaffMember, check_password};
 use crate::state::AppState;
+use crate::web::client_address::client_address;
 use crate::web::errors::{AppError, render, see_other};
 use crate::web::extract::{Admins, Signed};
 use crate::web::layout::Layout;
@@ -232,15 +233,20 @@ pub async fn unlock(
     state: web::Data<AppState>,
     user: Signed<Admins>,
     session: TypedSession,
+    req: HttpRequest,
     path: web::Path<i32>,
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let (actor, id, now) = (user.id, path.into_inner(), state.clock.unix());
+    let address = client_address(&req, state.settings.trusted_proxy);
     let result = state
         .db
         .write(move |conn| admin_staff::unlock(conn, actor, id, now))
         .await
-        .map(|person| format!("{} can sign in again.", person.full_name));
+        .map(|person| {
+            tracing::warn!(username = %user.username, address = %address, unlocked = %person.username, "sign-in unlocked by an admin");
+            format!("{} can sign in again.", person.full_name)
+        });
     after(&state, &user, &session, result).await
 }
 
@@ -317,15 +323,24 @@ pub async fn depart(
     state: web::Data<AppState>,
     user: Signed<Admins>,
     session: TypedSession,
+    req: HttpRequest,
     path: web::Path<i32>,
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let (actor, id, now) = (user.id, path.into_inner(), state.clock.unix());
+    let address = client_address(&req, state.settings.trusted_proxy);
     let result = state
         .db
         .write(move |conn| admin_staff::mark_as_departed(conn, actor, id, now))
         .await
         .map(|d| {
+            tracing::warn!(
+                username = %user.username,
+                address = %address,
+                departed = %d.person.username,
+                tasks_moved = d.tasks_moved,
+                "staff member marked as departed; their sessions ended"
+            );
             let mut notice = format!(
                 "{} was marked as departed and signed out everywhere.",
                 d.person.full_name
