@@ -50,7 +50,7 @@ impl Journey {
         };
         let turn = ONE_BROWSER_AT_A_TIME.lock().await;
         let app = RunningApp::start(adjust).await;
-        let driver = Chromedriver::start(&tools.chromedriver).await;
+        let mut driver = Chromedriver::start(&tools.chromedriver).await;
         let client = driver.open_browser(&tools.chromium).await;
         Some(Journey {
             page: Page::new(client, app.address.clone()),
@@ -66,10 +66,11 @@ impl Journey {
         let Journey {
             page,
             app,
-            driver,
+            mut driver,
             _turn,
         } = self;
         page.close().await;
+        driver.session = None;
         drop(driver);
         drop(app);
     }
@@ -179,6 +180,8 @@ struct Chromedriver {
     child: Child,
     url: String,
     profile: TempDir,
+    /// The open WebDriver session, ended on drop if a journey failed.
+    session: Option<String>,
 }
 
 impl Chromedriver {
@@ -202,6 +205,7 @@ impl Chromedriver {
                 child,
                 url: format!("http://127.0.0.1:{port}"),
                 profile,
+                session: None,
             };
             match driver.wait_until_ready(&log).await {
                 Ok(()) => return driver,
@@ -232,7 +236,7 @@ impl Chromedriver {
 
     /// Starts headless Chromium (1280×900, no network chatter, a throwaway
     /// profile) and connects to it.
-    async fn open_browser(&self, chromium: &Path) -> fantoccini::Client {
+    async fn open_browser(&mut self, chromium: &Path) -> fantoccini::Client {
         let profile = self.profile.path().join("chromium-profile");
         let capabilities = json!({
             "browserName": "chrome",
@@ -271,16 +275,49 @@ impl Chromedriver {
         .await
         .unwrap_or_else(|_| panic!("Chromium did not start within {START_DEADLINE:?}"))
         .unwrap_or_else(|e| panic!("Chromium did not start via {}: {e}", self.url));
+        self.session = client.session_id().await.ok().flatten();
         client
             .set_window_size(1280, 900)
             .await
             .expect("the window can be sized");
         client
     }
+
+    /// Ends the WebDriver session from a `Drop` (no runtime to await on):
+    /// chromedriver then quits Chromium and reaps its processes.
+    fn end_session_blocking(&self, session: &str) {
+        use std::io::{Read, Write};
+        let Some(host) = self.url.strip_prefix("http://") else {
+            return;
+        };
+        let Ok(mut stream) = std::net::TcpStream::connect(host) else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let request = format!(
+            "DELETE /session/{session} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        );
+        if stream.write_all(request.as_bytes()).is_err() {
+            return;
+        }
+        // Read until the status line arrives: chromedriver answers once
+        // Chromium has quit, but may keep the connection open afterwards.
+        let mut response = Vec::new();
+        let mut chunk = [0u8; 512];
+        while !response.windows(2).any(|w| w == b"\r\n") {
+            match stream.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => response.extend_from_slice(&chunk[..n]),
+            }
+        }
+    }
 }
 
 impl Drop for Chromedriver {
     fn drop(&mut self) {
+        if let Some(session) = self.session.take() {
+            self.end_session_blocking(&session);
+        }
         kill_group(&mut self.child);
         let _ = self.child.wait();
     }

@@ -218,11 +218,17 @@ impl Page {
             .await
         {
             Ok(element) => element,
-            Err(e) => panic!(
-                "no {what} on {} within {PAGE_DEADLINE:?} ({e}); the page's headings: {:?}",
-                self.path().await,
-                self.texts("h1, h2").await
-            ),
+            Err(e) => {
+                let why = match e {
+                    fantoccini::error::CmdError::WaitTimeout => format!("waited {PAGE_DEADLINE:?}"),
+                    other => other.to_string(),
+                };
+                panic!(
+                    "no {what} on {} ({why}); the page's headings: {:?}",
+                    self.path().await,
+                    self.texts("h1, h2").await
+                )
+            }
         }
     }
 
