@@ -136,7 +136,11 @@ fn skip_or_fail(name: &str, missing: &str) {
             "browser test {name}: {missing}; CI=true, so a missing browser is a failure; {install}"
         );
     }
-    eprintln!("SKIPPED browser test {name}: {missing}; {install}");
+    // Straight to stderr: libtest captures `eprintln!` of passing tests, and
+    // a skip must be seen.
+    use std::io::Write;
+    let line = format!("\nSKIPPED browser test {name}: {missing}; {install}\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// The real app, demo-seeded, on a fresh SQLite file, on the system clock.
