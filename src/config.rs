@@ -25,6 +25,14 @@ pub struct Settings {
     pub cookie_secure: bool,
     pub idle_timeout: Duration,
     pub absolute_timeout: Duration,
+    /// How long one post to the Slack webhook may take.
+    pub slack_timeout: Duration,
+    /// The first retry delay of an undelivered heads-up; doubles per attempt.
+    pub outbox_backoff_base: Duration,
+    /// The longest retry delay.
+    pub outbox_backoff_cap: Duration,
+    /// How often the outbox worker looks for due messages when nobody wakes it.
+    pub outbox_poll_interval: Duration,
 }
 
 impl std::fmt::Debug for Settings {
@@ -42,6 +50,10 @@ impl std::fmt::Debug for Settings {
             .field("timezone", &self.timezone)
             .field("trusted_proxy", &self.trusted_proxy)
             .field("cookie_secure", &self.cookie_secure)
+            .field("slack_timeout", &self.slack_timeout)
+            .field("outbox_backoff_base", &self.outbox_backoff_base)
+            .field("outbox_backoff_cap", &self.outbox_backoff_cap)
+            .field("outbox_poll_interval", &self.outbox_poll_interval)
             .finish_non_exhaustive()
     }
 }
@@ -62,6 +74,10 @@ impl Settings {
             cookie_secure: false,
             idle_timeout: Duration::from_secs(2 * 60 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
+            slack_timeout: Duration::from_secs(10),
+            outbox_backoff_base: Duration::from_secs(2),
+            outbox_backoff_cap: Duration::from_secs(5 * 60),
+            outbox_poll_interval: Duration::from_secs(30),
         }
     }
 }

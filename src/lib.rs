@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod format;
+pub mod notify;
 pub mod procedure;
 pub mod services;
 pub mod startup;

@@ -12,6 +12,7 @@ use retention_desk::clock::SystemClock;
 use retention_desk::config::{Settings, load_or_create_session_key, parse_timezone};
 use retention_desk::db::Db;
 use retention_desk::domain::{FullName, Role, Username};
+use retention_desk::services::backup::backup_to;
 use retention_desk::services::passwords::{Password, hash_blocking};
 use retention_desk::services::staff::{NewStaffMember, check_password, insert_staff};
 use retention_desk::startup::Application;
@@ -52,6 +53,12 @@ enum Command {
     User(UserCommand),
     /// Create or upgrade the database, then exit.
     Migrate,
+    /// Write a consistent copy of the database, safe while the app serves.
+    Backup {
+        /// The new file to write (never overwritten).
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -115,6 +122,7 @@ fn main() -> ExitCode {
         Command::Migrate => Db::open(&cli.database).map(|_| {
             println!("{} is up to date", cli.database.display());
         }),
+        Command::Backup { to } => backup(&cli.database, &to),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -155,6 +163,19 @@ fn serve(database: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+fn backup(database: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        database.exists(),
+        "there is no database at {}",
+        database.display()
+    );
+    let db = Db::open(database)?;
+    let mut conn = db.reader_blocking()?;
+    backup_to(&mut conn, to)?;
+    println!("backed up {} to {}", database.display(), to.display());
+    Ok(())
 }
 
 fn add_user(

@@ -14,6 +14,7 @@ use anyhow::Context;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::notify::OutboxWorker;
 use crate::services::demo;
 use crate::services::passwords::Passwords;
 use crate::state::AppState;
@@ -30,6 +31,17 @@ pub struct Application {
     handle: actix_web::dev::ServerHandle,
     server: Server,
     state: AppState,
+    outbox_worker: AbortOnDrop,
+}
+
+/// Ends a background task with the application that started it, so two
+/// apps in one process (tests, restarts) never share a worker.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Application {
@@ -65,13 +77,16 @@ impl Application {
             clock,
             settings: Arc::new(settings),
             passwords,
+            outbox: Default::default(),
         };
+        let worker = OutboxWorker::new(&state)?;
         let server = serve(listener, state.clone())?;
         Ok(Application {
             port,
             handle: server.handle(),
             server,
             state,
+            outbox_worker: AbortOnDrop(tokio::spawn(worker.run())),
         })
     }
 
@@ -88,24 +103,34 @@ impl Application {
         &self.state
     }
 
+    /// Serves until stopped; the Slack outbox worker stops with the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Application {
+            server,
+            outbox_worker,
+            ..
+        } = self;
+        let result = server.await;
+        drop(outbox_worker);
+        result
     }
 }
 
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let key = Key::derive_from(&state.settings.session_key);
     let data = web::Data::new(state);
+    // One store for every worker: it remembers when each session was last
+    // extended, so the once-a-minute write limit holds across workers.
+    let store = SqliteSessionStore::new(
+        data.db.clone(),
+        data.clock.clone(),
+        data.settings.idle_timeout,
+        data.settings.absolute_timeout,
+    );
     let server =
         HttpServer::new(move || {
             let settings = &data.settings;
-            let store = SqliteSessionStore::new(
-                data.db.clone(),
-                data.clock.clone(),
-                settings.idle_timeout,
-                settings.absolute_timeout,
-            );
-            let sessions = SessionMiddleware::builder(store, key.clone())
+            let sessions = SessionMiddleware::builder(store.clone(), key.clone())
                 .cookie_name(SESSION_COOKIE.to_owned())
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)

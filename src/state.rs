@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::notify::OutboxSignal;
 use crate::services::passwords::Passwords;
 
 #[derive(Clone)]
@@ -15,4 +16,6 @@ pub struct AppState {
     pub clock: SharedClock,
     pub settings: Arc<Settings>,
     pub passwords: Passwords,
+    /// Wakes the Slack outbox worker after a transaction queued a message.
+    pub outbox: OutboxSignal,
 }

@@ -104,6 +104,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         delivered_at -> Nullable<BigInt>,
         created_at -> BigInt,
+        last_attempt_at -> Nullable<BigInt>,
     }
 }
 

@@ -7,6 +7,7 @@
 mod account_id;
 mod customer_name;
 mod money;
+mod reference;
 mod request_kind;
 mod review_state;
 mod role;
@@ -19,6 +20,9 @@ mod username;
 pub use account_id::{AccountId, AccountIdError};
 pub use customer_name::{CustomerName, CustomerNameError};
 pub use money::{Money, MoneyError, RefundAmount, RefundAmountError};
+pub use reference::{
+    ExitSurveyUrl, ExitSurveyUrlError, LevelName, Rank, RankError, ReferenceNameError, ServerName,
+};
 pub use request_kind::{RequestKind, RequestKindError};
 pub use review_state::ReviewState;
 pub use role::{Role, RoleError};

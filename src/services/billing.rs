@@ -61,15 +61,26 @@ pub async fn issue_refund(
     payment_reference: &str,
 ) -> Result<ActionOutcome, ServiceError> {
     billing_only(actor)?;
-    let reference = match clean("payment_reference", payment_reference, None) {
-        Ok(reference) => reference,
-        Err(errors) => return Ok(ActionOutcome::Invalid(errors)),
-    };
+    let payment_reference = payment_reference.to_owned();
     let fmt = Formatter::for_state(state);
     state
         .db
         .write(move |conn| {
             let item = BillingItemRow::for_case(conn, case_id)?.ok_or(ServiceError::NotFound)?;
+            // The refund's state first: a form for an action that no longer
+            // applies is answered with what happened, not with field errors.
+            let ready = item.status == billing_items::IN_PROGRESS
+                && matches!(
+                    ReviewState::parse(&item.review),
+                    Ok(ReviewState::NotNeeded | ReviewState::Approved)
+                );
+            if !ready {
+                return Ok(ActionOutcome::AlreadyChanged(why_not(conn, item.id, &fmt)?));
+            }
+            let reference = match clean("payment_reference", &payment_reference, None) {
+                Ok(reference) => reference,
+                Err(errors) => return Ok(ActionOutcome::Invalid(errors)),
+            };
             if !BillingItemRow::issue_if_ready(
                 conn,
                 item.id,
@@ -105,21 +116,32 @@ pub async fn review_refund(
     state: &AppState,
     actor: Actor,
     case_id: i32,
-    approve: bool,
+    approve: Option<bool>,
     notes: &str,
 ) -> Result<ActionOutcome, ServiceError> {
     billing_only(actor)?;
-    let required = (!approve)
-        .then_some("Say why the refund is denied: the agent passes it on to the customer");
-    let notes = match clean("review_notes", notes, required) {
-        Ok(notes) => notes,
-        Err(errors) => return Ok(ActionOutcome::Invalid(errors)),
-    };
+    let notes = notes.to_owned();
     let fmt = Formatter::for_state(state);
     state
         .db
         .write(move |conn| {
             let item = BillingItemRow::for_case(conn, case_id)?.ok_or(ServiceError::NotFound)?;
+            let pending = item.status == billing_items::IN_PROGRESS
+                && ReviewState::parse(&item.review) == Ok(ReviewState::NeedsReview);
+            if !pending {
+                return Ok(ActionOutcome::AlreadyChanged(why_not(conn, item.id, &fmt)?));
+            }
+            let Some(approve) = approve else {
+                let mut errors = FieldErrors::default();
+                errors.add("review_notes", "Press “Approve refund” or “Deny refund”");
+                return Ok(ActionOutcome::Invalid(errors));
+            };
+            let required = (!approve)
+                .then_some("Say why the refund is denied: the agent passes it on to the customer");
+            let notes = match clean("review_notes", &notes, required) {
+                Ok(notes) => notes,
+                Err(errors) => return Ok(ActionOutcome::Invalid(errors)),
+            };
             if !BillingItemRow::review_if_pending(
                 conn,
                 item.id,

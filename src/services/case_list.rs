@@ -115,12 +115,17 @@ pub async fn list_cases(
     state: &AppState,
     query: CaseListQuery,
 ) -> Result<CaseListPage, ServiceError> {
-    state.db.read(move |conn| list_cases_in(conn, &query)).await
+    state
+        .db
+        .read(move |conn| list_cases_in(conn, &query, PAGE_SIZE))
+        .await
 }
 
+/// One page of `page_size` cases, newest first.
 pub fn list_cases_in(
     conn: &mut SqliteConnection,
     query: &CaseListQuery,
+    page_size: i64,
 ) -> Result<CaseListPage, ServiceError> {
     let mut select = cases::table
         .select((
@@ -136,7 +141,7 @@ pub fn list_cases_in(
             cases::created_at,
         ))
         .order(cases::id.desc())
-        .limit(PAGE_SIZE + 1)
+        .limit(page_size + 1)
         .into_boxed();
     if let Some(search) = query
         .search
@@ -187,8 +192,8 @@ pub fn list_cases_in(
         select = select.filter(cases::id.lt(before));
     }
     let mut rows: Vec<CaseListRow> = select.load(conn)?;
-    let next_before = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
+    let next_before = if rows.len() as i64 > page_size {
+        rows.truncate(page_size as usize);
         rows.last().map(|r| r.id)
     } else {
         None

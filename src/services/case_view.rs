@@ -11,6 +11,7 @@ use crate::db::models::staff::StaffRow;
 use crate::domain::{
     CancellationStatus, CaseState, Money, RefundStatus, RequestKind, ReviewState, SaveOutcome,
 };
+use crate::notify::{SlackDelivery, delivery_for_case};
 use crate::procedure::{CaseFacts, Decision, Policy, exit_survey_reply};
 use crate::state::AppState;
 
@@ -36,6 +37,8 @@ pub struct CaseView {
     pub save_task: Option<SaveTaskView>,
     pub billing: Option<BillingView>,
     pub events: Vec<CaseEventRow>,
+    /// The R6 Slack heads-up, for refunds over the review limit.
+    pub slack: Option<SlackDelivery>,
 }
 
 pub struct SaveTaskView {
@@ -161,6 +164,7 @@ pub fn load_case_in(conn: &mut SqliteConnection, case_id: i32) -> Result<CaseVie
         save_task,
         billing,
         events: case_events::for_case(conn, case_id)?,
+        slack: delivery_for_case(conn, case_id)?,
     })
 }
 

@@ -1,14 +1,22 @@
 //! Use cases, one file each. Transactions live here; handlers call these and
 //! nothing below them.
 
+pub mod admin_errors;
+pub mod admin_overview;
+pub mod admin_reference;
+pub mod admin_staff;
+pub mod backup;
 pub mod billing;
 pub mod case_actions;
 pub mod case_list;
 pub mod case_view;
 pub mod demo;
+pub mod export;
 mod field_errors;
 pub mod passwords;
+pub mod policy;
 pub mod queues;
+pub mod reassign;
 pub mod save_calls;
 pub mod sign_in;
 pub mod staff;

@@ -28,17 +28,27 @@ pub async fn record_outcome(
     state: &AppState,
     actor: Actor,
     task_id: i32,
-    outcome: SaveOutcome,
+    outcome: Option<SaveOutcome>,
     notes: &str,
 ) -> Result<ActionOutcome, ServiceError> {
     let notes = notes.trim().to_owned();
+    let mut errors = super::FieldErrors::default();
+    if outcome.is_none() {
+        errors.add(
+            "outcome",
+            "Choose how the call went: Saved, Not saved or No answer",
+        );
+    }
     if notes.chars().count() > NOTES_MAX_CHARS {
-        let mut errors = super::FieldErrors::default();
         errors.add(
             "notes",
             format!("Keep the call notes under {NOTES_MAX_CHARS} characters"),
         );
-        return Ok(ActionOutcome::Invalid(errors));
+    } else if notes
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.add("notes", "Remove the control characters from the notes");
     }
     let fmt = Formatter::for_state(state);
     let now = fmt.now;
@@ -49,6 +59,10 @@ pub async fn record_outcome(
             if !may_work(actor, &task) {
                 return Err(ServiceError::Forbidden);
             }
+            // Checked after access, so nobody learns about others' tasks from errors.
+            let Some(outcome) = outcome.filter(|_| errors.is_empty()) else {
+                return Ok(ActionOutcome::Invalid(errors));
+            };
             if !task.is_open {
                 return Ok(ActionOutcome::AlreadyChanged(already_closed(
                     conn, &task, &fmt,

@@ -14,6 +14,7 @@ use crate::domain::{
     AccountId, CancellationRoute, CaseState, CustomerName, Money, RefundAmount, RequestKind,
     ReviewState, Role,
 };
+use crate::notify::{enqueue_heads_up, heads_up_text};
 use crate::procedure::{
     CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, SaveTaskAssignee, ServerFacts,
     decide,
@@ -69,20 +70,35 @@ pub async fn submit_case(
     submission: CaseSubmission,
 ) -> Result<SubmitOutcome, ServiceError> {
     let now = state.clock.unix();
+    let slack = SlackConfig {
+        configured: state.settings.slack_webhook_url.is_some(),
+        mention: state.settings.slack_billing_mention.clone(),
+        public_url: state.settings.public_url.clone(),
+    };
     let outcome = state
         .db
-        .write(move |conn| submit_in(conn, agent_id, &submission, now))
+        .write(move |conn| submit_in(conn, agent_id, &submission, &slack, now))
         .await?;
     if let SubmitOutcome::Created(id) = outcome {
         tracing::info!(case_id = id, agent_id, "case submitted");
+        // After the commit: the worker must not look before the row is there.
+        state.outbox.wake();
     }
     Ok(outcome)
+}
+
+/// What the R6 heads-up needs from the settings.
+struct SlackConfig {
+    configured: bool,
+    mention: Option<String>,
+    public_url: String,
 }
 
 fn submit_in(
     conn: &mut SqliteConnection,
     agent_id: i32,
     s: &CaseSubmission,
+    slack: &SlackConfig,
     now: i64,
 ) -> Result<SubmitOutcome, ServiceError> {
     if let Some(case_id) = submissions::case_for_token(conn, &s.token)? {
@@ -263,6 +279,17 @@ fn submit_in(
             ),
             now,
         )?;
+        if refund.needs_review {
+            // R6: the heads-up commits or rolls back with the case.
+            let text = heads_up_text(
+                case_id,
+                s.customer_name.as_str(),
+                &request.amount.money(),
+                slack.mention.as_deref(),
+                &slack.public_url,
+            );
+            enqueue_heads_up(conn, case_id, &text, slack.configured, now)?;
+        }
     }
     Ok(SubmitOutcome::Created(case_id))
 }

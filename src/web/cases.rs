@@ -14,13 +14,14 @@ use crate::domain::{CancellationRoute, CaseState, RequestKind, Role};
 use crate::services::case_actions::{self, ActionOutcome, Actor};
 use crate::services::case_list::{CaseListPage, CaseListQuery, TrackFilter, list_cases};
 use crate::services::case_view::{CaseView, load_case};
+use crate::services::export::export_cases;
 use crate::services::submit_case::{SubmitOutcome, submit_case};
 use crate::services::waiting_list::{WaitingCase, acknowledge_denial, waiting_for};
 use crate::services::{FieldErrors, ServiceError};
 use crate::state::AppState;
 
 use super::errors::{AppError, render, see_other};
-use super::extract::{Agents, Anyone, CaseListers, CurrentUser, Signed};
+use super::extract::{Agents, Anyone, CaseListers, CurrentUser, Exporters, Signed};
 use super::forms::new_case::{NewCaseForm, UNKNOWN_REP};
 use super::layout::Layout;
 use super::session::{TypedSession, new_token};
@@ -405,6 +406,55 @@ pub struct ListParams {
     before: Option<i32>,
 }
 
+impl ListParams {
+    fn query(&self) -> CaseListQuery {
+        CaseListQuery {
+            search: self.q.clone(),
+            state: match self.state.as_deref() {
+                Some("open") => Some(CaseState::Open),
+                Some("closed") => Some(CaseState::Closed),
+                _ => None,
+            },
+            track: self.status.as_deref().and_then(TrackFilter::parse),
+            before: self.before,
+        }
+    }
+
+    /// The filters as a query string (without the page position).
+    fn filters(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("q", &self.q),
+            ("state", &self.state),
+            ("status", &self.status),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| (name, v))
+        })
+        .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+/// `GET /cases/export.csv`: the filtered cases as CSV, for billing and admins.
+pub async fn export(
+    state: web::Data<AppState>,
+    user: Signed<Exporters>,
+    params: web::Query<ListParams>,
+) -> HttpResponse {
+    let mut query = params.into_inner().query();
+    query.before = None;
+    tracing::info!(username = %user.username, "CSV export of cases");
+    let chunks = tokio_stream::wrappers::ReceiverStream::new(export_cases(&state, query));
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"cases.csv\""))
+        .streaming(chunks)
+}
+
 #[derive(Template)]
 #[template(path = "cases/list.html")]
 struct CaseListView {
@@ -417,6 +467,7 @@ struct CaseListView {
     statuses: Vec<Choice>,
     next_link: Option<String>,
     first_page: bool,
+    export_link: Option<String>,
 }
 
 pub async fn list(
@@ -427,33 +478,13 @@ pub async fn list(
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let params = params.into_inner();
-    let query = CaseListQuery {
-        search: params.q.clone(),
-        state: match params.state.as_deref() {
-            Some("open") => Some(CaseState::Open),
-            Some("closed") => Some(CaseState::Closed),
-            _ => None,
-        },
-        track: params.status.as_deref().and_then(TrackFilter::parse),
-        before: params.before,
-    };
-    let page = list_cases(&state, query).await?;
+    let page = list_cases(&state, params.query()).await?;
+    let filters = params.filters();
+    let export_link = matches!(user.role, Role::Billing | Role::Admin)
+        .then(|| format!("/cases/export.csv?{filters}"));
     let next_link = page.next_before.map(|before| {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        if let Some(q) = params.q.as_ref().filter(|q| !q.is_empty()) {
-            pairs.push(("q", q.clone()));
-        }
-        if let Some(s) = params.state.as_ref().filter(|s| !s.is_empty()) {
-            pairs.push(("state", s.clone()));
-        }
-        if let Some(s) = params.status.as_ref().filter(|s| !s.is_empty()) {
-            pairs.push(("status", s.clone()));
-        }
-        pairs.push(("before", before.to_string()));
-        format!(
-            "/cases?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
+        let separator = if filters.is_empty() { "" } else { "&" };
+        format!("/cases?{filters}{separator}before={before}")
     });
     let view = CaseListView {
         layout: Layout::signed_in(&user, &session),
@@ -471,6 +502,7 @@ pub async fn list(
             .collect(),
         next_link,
         first_page: req.query_string().is_empty() || params.before.is_none(),
+        export_link,
     };
     render(StatusCode::OK, &view)
 }

@@ -132,7 +132,11 @@ impl<R: Roles + 'static> FromRequest for Signed<R> {
         Box::pin(async move {
             let user = CurrentUser::extract(&req).await?;
             if !R::ALLOWED.contains(&user.role) {
-                tracing::warn!(username = %user.username, path = %req.path(), "403: not part of the role");
+                let trusted_proxy = req
+                    .app_data::<web::Data<AppState>>()
+                    .and_then(|state| state.settings.trusted_proxy);
+                let address = super::client_address::client_address(&req, trusted_proxy);
+                tracing::warn!(username = %user.username, address = %address, path = %req.path(), "403: not part of the role");
                 return Err(AppError::Forbidden);
             }
             Ok(Signed {

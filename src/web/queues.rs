@@ -112,17 +112,8 @@ pub async fn record(
         outcome,
         call_notes,
     } = form.into_inner();
-    let result = match SaveOutcome::parse(&outcome) {
-        Ok(parsed) => record_outcome(&state, actor(&user), task_id, parsed, &call_notes).await,
-        Err(_) => {
-            let mut errors = FieldErrors::default();
-            errors.add(
-                "outcome",
-                "Choose how the call went: Saved, Not saved or No answer",
-            );
-            Ok(ActionOutcome::Invalid(errors))
-        }
-    };
+    let parsed = SaveOutcome::parse(&outcome).ok();
+    let result = record_outcome(&state, actor(&user), task_id, parsed, &call_notes).await;
     let (status, notice, errors) = match result {
         Ok(ActionOutcome::Done) => return Ok(see_other("/tasks")),
         Ok(ActionOutcome::AlreadyChanged(message)) | Err(ServiceError::Conflict(message)) => {
@@ -213,23 +204,13 @@ pub async fn review(
         review_notes,
         decision,
     } = form.into_inner();
-    let outcome = match decision.as_str() {
-        "approve" | "deny" => {
-            billing::review_refund(
-                &state,
-                actor(&user),
-                case_id,
-                decision == "approve",
-                &review_notes,
-            )
-            .await
-        }
-        _ => {
-            let mut errors = FieldErrors::default();
-            errors.add("review_notes", "Press “Approve refund” or “Deny refund”");
-            Ok(ActionOutcome::Invalid(errors))
-        }
+    let approve = match decision.as_str() {
+        "approve" => Some(true),
+        "deny" => Some(false),
+        _ => None,
     };
+    let outcome =
+        billing::review_refund(&state, actor(&user), case_id, approve, &review_notes).await;
     after_action(&state, &user, &session, case_id, outcome, |page| {
         page.review_notes = review_notes
     })

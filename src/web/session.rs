@@ -10,6 +10,7 @@ use std::future::{Ready, ready};
 use super::session_store::STAFF_ID_KEY;
 
 const CSRF_KEY: &str = "csrf";
+const FLASH_KEY: &str = "flash";
 
 pub struct TypedSession(Session);
 
@@ -39,6 +40,17 @@ impl TypedSession {
         // Inserting a plain string cannot fail to serialize.
         let _ = self.0.insert(CSRF_KEY, &token);
         token
+    }
+
+    /// A one-line notice for the next page shown ("Riley was marked as departed").
+    pub fn set_flash(&self, message: &str) {
+        // Inserting a plain string cannot fail to serialize.
+        let _ = self.0.insert(FLASH_KEY, message);
+    }
+
+    /// The notice set by the previous action, once.
+    pub fn take_flash(&self) -> Option<String> {
+        self.0.remove_as::<String>(FLASH_KEY).and_then(Result::ok)
     }
 
     pub fn expected_csrf_token(session: &Session) -> Option<String> {

@@ -20,6 +20,14 @@ pub const PAGES: &[(&str, &[&str])] = &[
     ("/cases", &[AGENT, RETENTION_OWNER, BILLING, ADMIN]),
     ("/tasks", &[SALES_REP, RETENTION_OWNER]),
     ("/billing", &[BILLING]),
+    ("/admin", &[ADMIN]),
+    ("/admin/audit", &[ADMIN]),
+    ("/admin/staff", &[ADMIN]),
+    ("/admin/staff/4/password", &[ADMIN]),
+    ("/admin/staff/4/depart", &[ADMIN]),
+    ("/admin/servers", &[ADMIN]),
+    ("/admin/levels", &[ADMIN]),
+    ("/admin/policy", &[ADMIN]),
 ];
 
 #[tokio::test]

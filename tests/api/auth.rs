@@ -274,3 +274,104 @@ async fn the_login_page_shows_demo_mode_and_its_accounts() {
         );
     }
 }
+
+async fn fail_from(app: &crate::helpers::TestApp, forwarded_for: &str, times: usize) {
+    for i in 0..times {
+        let browser = app.browser();
+        browser.page("/login").await;
+        let token = browser.csrf_token().unwrap();
+        browser
+            .client
+            .post(browser.url("/login"))
+            .header("x-forwarded-for", forwarded_for)
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("username", &format!("guess{i}")),
+                ("password", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+async fn sign_in_from(app: &crate::helpers::TestApp, forwarded_for: &str) -> reqwest::Response {
+    let browser = app.browser();
+    browser.page("/login").await;
+    let token = browser.csrf_token().unwrap();
+    browser
+        .client
+        .post(browser.url("/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("username", "alex"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn behind_the_trusted_proxy_each_forwarded_address_is_throttled_on_its_own() {
+    let app =
+        crate::helpers::spawn_app_with(|s| s.trusted_proxy = Some("127.0.0.1".parse().unwrap()))
+            .await;
+    fail_from(&app, "203.0.113.7", 30).await;
+    let refused = sign_in_from(&app, "203.0.113.7").await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::OK,
+        "the throttled address is refused"
+    );
+    // The proxy appends the real client last; a forged first entry changes nothing.
+    let forged = sign_in_from(&app, "198.51.100.1, 203.0.113.7").await;
+    assert_eq!(forged.status(), StatusCode::OK);
+    let other = sign_in_from(&app, "203.0.113.8").await;
+    assert_eq!(
+        other.status(),
+        StatusCode::SEE_OTHER,
+        "another office is not affected"
+    );
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
+    let app = spawn_app().await;
+    fail_from(&app, "203.0.113.7", 30).await;
+    // All of those came from 127.0.0.1, whatever the header said.
+    let refused = sign_in_from(&app, "203.0.113.99").await;
+    assert_eq!(refused.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_get_extends_the_idle_timeout_at_most_once_a_minute() {
+    use diesel::prelude::*;
+    use retention_desk::db::schema::sessions;
+    let app = spawn_app().await;
+    let alex = app.signed_in("alex").await;
+    let staff = app.staff_id("alex");
+    let idle_expiry = || -> i64 {
+        app.db(|conn| {
+            sessions::table
+                .filter(sessions::staff_id.eq(staff))
+                .select(sessions::idle_expires_at)
+                .first(conn)
+                .unwrap()
+        })
+    };
+    let at_sign_in = idle_expiry();
+    app.clock.advance(30);
+    for _ in 0..5 {
+        alex.get("/").await;
+    }
+    assert_eq!(idle_expiry(), at_sign_in, "no write within the minute");
+    app.clock.advance(31);
+    alex.get("/").await;
+    assert_eq!(
+        idle_expiry(),
+        at_sign_in + 61,
+        "extended once the minute passed"
+    );
+}

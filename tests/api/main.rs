@@ -2,9 +2,14 @@
 //! spoken to over HTTP.
 
 mod access;
+mod admin;
 mod auth;
 mod cases;
 mod cli;
 mod database;
 mod helpers;
+mod junk;
+mod operations;
 mod queues;
+mod robustness;
+mod slack;

@@ -1,10 +1,13 @@
 //! One file per table (or small family of tables): a read struct, an insert
 //! struct, and queries taking the connection first.
 
+pub mod admin_audit;
+pub mod admin_overview;
 pub mod billing_items;
 pub mod case_events;
 pub mod cases;
 pub mod login_failures;
+pub mod outbox;
 pub mod reference;
 pub mod save_tasks;
 pub mod staff;

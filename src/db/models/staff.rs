@@ -99,4 +99,54 @@ impl StaffRow {
             .select(StaffRow::as_select())
             .load(conn)
     }
+
+    /// Everyone, active first, then by name: the staff directory.
+    pub fn all(conn: &mut SqliteConnection) -> QueryResult<Vec<StaffRow>> {
+        staff::table
+            .order((staff::departed_at.is_not_null(), staff::full_name))
+            .select(StaffRow::as_select())
+            .load(conn)
+    }
+
+    /// How many people with `role` have not left, leaving out `except`.
+    pub fn count_active_in_role_except(
+        conn: &mut SqliteConnection,
+        role: &str,
+        except: i32,
+    ) -> QueryResult<i64> {
+        staff::table
+            .filter(staff::role.eq(role))
+            .filter(staff::departed_at.is_null())
+            .filter(staff::id.ne(except))
+            .count()
+            .get_result(conn)
+    }
+
+    /// Marks someone as departed; 0 when they had already left.
+    pub fn mark_departed(conn: &mut SqliteConnection, id: i32, at: i64) -> QueryResult<usize> {
+        diesel::update(staff::table.find(id).filter(staff::departed_at.is_null()))
+            .set(staff::departed_at.eq(at))
+            .execute(conn)
+    }
+
+    pub fn set_password_hash(
+        conn: &mut SqliteConnection,
+        id: i32,
+        password_hash: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(staff::table.find(id))
+            .set(staff::password_hash.eq(password_hash))
+            .execute(conn)
+    }
+
+    /// Makes `id` the one person who receives fallback save tasks.
+    pub fn make_fallback_owner(conn: &mut SqliteConnection, id: i32) -> QueryResult<usize> {
+        // The unique partial index allows one `true` at a time: clear first.
+        diesel::update(staff::table.filter(staff::receives_fallbacks.eq(true)))
+            .set(staff::receives_fallbacks.eq(false))
+            .execute(conn)?;
+        diesel::update(staff::table.find(id))
+            .set(staff::receives_fallbacks.eq(true))
+            .execute(conn)
+    }
 }

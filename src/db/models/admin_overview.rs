@@ -1,0 +1,44 @@
+//! Read models for the admin overview, joining several tables.
+//!
+//! (`db::models::outbox::failed_deliveries` of the Slack outbox answers a
+//! similar question; this one tolerates rows without an error or attempt
+//! time, so a hand-edited or older row never turns the overview into a 500.)
+
+use diesel::prelude::*;
+
+use crate::db::schema::{cases, outbox_messages};
+
+/// A Slack heads-up that Slack refused for good, with its case.
+#[derive(Queryable, Debug, Clone)]
+pub struct FailedDelivery {
+    pub message_id: i32,
+    pub case_id: i32,
+    pub customer_name: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    /// When the worker last tried (and Slack refused).
+    pub last_attempt_at: Option<i64>,
+}
+
+/// Slack deliveries with `status = 'failed'`, newest first, at most `limit`.
+pub fn failed_deliveries(
+    conn: &mut SqliteConnection,
+    limit: i64,
+) -> QueryResult<Vec<FailedDelivery>> {
+    outbox_messages::table
+        .inner_join(cases::table)
+        .filter(outbox_messages::status.eq("failed"))
+        .order(outbox_messages::id.desc())
+        .limit(limit)
+        .select((
+            outbox_messages::id,
+            cases::id,
+            cases::customer_name,
+            outbox_messages::attempts,
+            outbox_messages::last_error,
+            outbox_messages::created_at,
+            outbox_messages::last_attempt_at,
+        ))
+        .load(conn)
+}
