@@ -12,3 +12,4 @@ mod cases;
 mod harness;
 mod page;
 mod refunds;
+mod slack_stand_in;

@@ -2,10 +2,18 @@
 
 use crate::cases::NewCase;
 use crate::harness::Journey;
+use crate::page::Deadline;
+use crate::slack_stand_in::SlackStandIn;
 
 #[tokio::test]
 async fn a_refund_over_the_limit_is_reviewed_approved_and_issued_by_heather() {
-    let Some(journey) = Journey::start("journey 3 (refund review)").await else {
+    let slack = SlackStandIn::start();
+    let webhook = slack.url.clone();
+    let Some(journey) = Journey::start_with("journey 3 (refund review)", |settings| {
+        settings.slack_webhook_url = Some(webhook);
+    })
+    .await
+    else {
         return;
     };
     let page = &journey.page;
@@ -24,6 +32,11 @@ async fn a_refund_over_the_limit_is_reviewed_approved_and_issued_by_heather() {
     .await;
     assert_eq!(page.texts(".actions-list .step").await, ["R5", "R6"]);
     assert_eq!(page.texts(".refund-box").await, ["$2,500.00"]);
+    // The outbox worker is woken when the case is written.
+    let deadline = Deadline::new("the Slack heads-up for the review refund");
+    while slack.texts().is_empty() {
+        deadline.tick().await;
+    }
     page.sign_out().await;
 
     page.sign_in("heather").await;
@@ -55,6 +68,18 @@ async fn a_refund_over_the_limit_is_reviewed_approved_and_issued_by_heather() {
     page.visit(&format!("/cases/{case}")).await;
     assert_eq!(page.fact("Refund").await, "Refund issued");
     assert_eq!(page.fact("Payment reference").await, "PAY-2500-01");
+    assert_eq!(
+        page.fact("Slack heads-up").await.split(',').next(),
+        Some("delivered")
+    );
+
+    let messages = slack.texts();
+    assert_eq!(messages.len(), 1, "one Slack message: {messages:?}");
+    assert!(
+        messages[0].contains(&format!("/cases/{case}|")) && messages[0].contains("$2,500.00"),
+        "the heads-up links the case and names the amount: {}",
+        messages[0]
+    );
 
     journey.finish().await;
 }
