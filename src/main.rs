@@ -13,6 +13,7 @@ use retention_desk::config::{Settings, load_or_create_session_key, parse_timezon
 use retention_desk::db::Db;
 use retention_desk::domain::{FullName, Role, Username};
 use retention_desk::services::backup::backup_to;
+use retention_desk::services::demo_data;
 use retention_desk::services::passwords::{Password, hash_blocking};
 use retention_desk::services::staff::{NewStaffMember, check_password, insert_staff};
 use retention_desk::startup::Application;
@@ -53,6 +54,13 @@ enum Command {
     User(UserCommand),
     /// Create or upgrade the database, then exit.
     Migrate,
+    /// Fill the database with the demo staff and servers and N realistic cases
+    /// (for benchmarks and demos; the demo accounts sign in on it).
+    DemoData {
+        /// How many cases to add.
+        #[arg(long)]
+        cases: u64,
+    },
     /// Write a consistent copy of the database, safe while the app serves.
     Backup {
         /// The new file to write (never overwritten).
@@ -123,6 +131,7 @@ fn main() -> ExitCode {
             println!("{} is up to date", cli.database.display());
         }),
         Command::Backup { to } => backup(&cli.database, &to),
+        Command::DemoData { cases } => demo_data(&cli.database, cases),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -163,6 +172,27 @@ fn serve(database: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+fn demo_data(database: &std::path::Path, cases: u64) -> anyhow::Result<()> {
+    let db = Db::open(database)?;
+    let now = chrono::Utc::now().timestamp();
+    let started = std::time::Instant::now();
+    let report = demo_data::fill(&db, cases, now, |done| {
+        if done % 100_000 == 0 || done == cases {
+            eprintln!(
+                "demo-data: {done} of {cases} cases ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    })?;
+    println!(
+        "added {} demo cases to {} in {:.1} s",
+        report.cases,
+        database.display(),
+        report.elapsed.as_secs_f64()
+    );
+    Ok(())
 }
 
 fn backup(database: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
