@@ -60,6 +60,10 @@ enum Command {
         /// How many cases to add.
         #[arg(long)]
         cases: u64,
+        /// Fill the search index case by case through its trigger (as intake
+        /// does) instead of rebuilding it once at the end.
+        #[arg(long)]
+        index_per_case: bool,
     },
     /// Write a consistent copy of the database, safe while the app serves.
     Backup {
@@ -131,7 +135,10 @@ fn main() -> ExitCode {
             println!("{} is up to date", cli.database.display());
         }),
         Command::Backup { to } => backup(&cli.database, &to),
-        Command::DemoData { cases } => demo_data(&cli.database, cases),
+        Command::DemoData {
+            cases,
+            index_per_case,
+        } => demo_data(&cli.database, cases, index_per_case),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -174,11 +181,15 @@ fn serve(database: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-fn demo_data(database: &std::path::Path, cases: u64) -> anyhow::Result<()> {
-    let db = Db::open(database)?;
+fn demo_data(database: &std::path::Path, cases: u64, index_per_case: bool) -> anyhow::Result<()> {
     let now = chrono::Utc::now().timestamp();
     let started = std::time::Instant::now();
-    let report = demo_data::fill(&db, cases, now, |done| {
+    let indexing = if index_per_case {
+        demo_data::SearchIndexing::PerCase
+    } else {
+        demo_data::SearchIndexing::RebuildAtEnd
+    };
+    let report = demo_data::fill(database, cases, now, indexing, |done| {
         if done % 100_000 == 0 || done == cases {
             eprintln!(
                 "demo-data: {done} of {cases} cases ({:.1} s)",
@@ -187,10 +198,15 @@ fn demo_data(database: &std::path::Path, cases: u64) -> anyhow::Result<()> {
         }
     })?;
     println!(
-        "added {} demo cases to {} in {:.1} s",
+        "added {} demo cases to {} in {:.1} s (cases {:.1} s{})",
         report.cases,
         database.display(),
-        report.elapsed.as_secs_f64()
+        report.elapsed.as_secs_f64(),
+        report.loaded.as_secs_f64(),
+        report
+            .search_rebuild
+            .map(|t| format!(", search index rebuilt in {:.1} s", t.as_secs_f64()))
+            .unwrap_or_else(|| ", search index per case".into()),
     );
     Ok(())
 }

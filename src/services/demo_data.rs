@@ -10,10 +10,10 @@
 //! the services use. Slack heads-ups of historical cases are not written to
 //! the outbox: they were sent long ago, and the worker must not send them.
 //!
-//! Cases are written in batches of [`BATCH`], one transaction each, with
-//! `synchronous = OFF` on the loading connection (restored to FULL after):
-//! a crash while loading demo data loses demo data, nothing else.
+//! Cases are written in batches of [`BATCH`], one transaction each (see
+//! [`fill`] for the loading connection's settings).
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -57,6 +57,10 @@ const DAY: i64 = 86_400;
 
 pub struct DemoDataReport {
     pub cases: u64,
+    /// Writing the cases (and, per case, the search index when so chosen).
+    pub loaded: Duration,
+    /// Rebuilding the search index at the end, when so chosen.
+    pub search_rebuild: Option<Duration>,
     pub elapsed: Duration,
 }
 
@@ -101,47 +105,111 @@ impl Cast {
     }
 }
 
+/// How the trigram search index (`cases_search`) is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchIndexing {
+    /// By the `cases_search_insert` trigger, case by case, as intake does.
+    PerCase,
+    /// The trigger is set aside during the load and the index rebuilt once
+    /// at the end (`INSERT INTO cases_search(cases_search) VALUES('rebuild')`).
+    RebuildAtEnd,
+}
+
 /// Seeds the demo staff (on an empty database) and adds `cases` cases.
+///
+/// The load runs on its own connection with the rollback journal in memory
+/// and `synchronous = OFF` (WAL mode is set back at the end): every page is
+/// written once instead of to the WAL and again at the checkpoint. A crash
+/// while loading leaves a demo database to throw away, nothing else.
 pub fn fill(
-    db: &Db,
+    path: &Path,
     cases: u64,
     now: i64,
+    indexing: SearchIndexing,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<DemoDataReport> {
     let started = Instant::now();
-    let mut conn = db.writer_blocking()?;
-    seed_if_empty(&mut conn, now)?;
+    {
+        // Migrations and the demo staff, through the app's own pool.
+        let db = Db::open(path)?;
+        let mut conn = db.writer_blocking()?;
+        seed_if_empty(&mut conn, now)?;
+    }
+    let url = path.to_str().context("the database path is not valid UTF-8")?;
+    let mut conn = SqliteConnection::establish(url)
+        .with_context(|| format!("opening {}", path.display()))?;
+    conn.batch_execute(
+        "PRAGMA busy_timeout = 10000;
+         PRAGMA foreign_keys = ON;
+         PRAGMA journal_mode = MEMORY;
+         PRAGMA synchronous = OFF;
+         PRAGMA cache_size = -262144;",
+    )
+    .context("preparing the loading connection")?;
     let cast = Cast::load(&mut conn)?;
     let first_number: i64 = crate::db::schema::cases::table
         .count()
-        .get_result(&mut *conn)?;
-    conn.batch_execute("PRAGMA synchronous = OFF; PRAGMA cache_size = -131072;")?;
-    let result = (|| -> anyhow::Result<()> {
-        let mut rng = StdRng::seed_from_u64(8 + first_number as u64);
-        let mut done = 0;
-        while done < cases {
-            let batch = BATCH.min(cases - done);
-            conn.immediate_transaction(|conn| -> anyhow::Result<()> {
-                for i in done..done + batch {
-                    let number = first_number + i as i64;
-                    // Oldest first, so ids grow with time as they do in use.
-                    let age = (cases - 1 - i) as i64 * HISTORY_DAYS * DAY / cases.max(1) as i64;
-                    write_case(conn, &cast, &mut rng, number, now - age, now)?;
-                }
-                Ok(())
-            })?;
-            done += batch;
-            progress(done);
+        .get_result(&mut conn)?;
+    let trigger: Option<String> = match indexing {
+        SearchIndexing::PerCase => None,
+        SearchIndexing::RebuildAtEnd => {
+            let sql = search_trigger_sql(&mut conn)?;
+            conn.batch_execute("DROP TRIGGER cases_search_insert;")?;
+            Some(sql)
         }
-        Ok(())
-    })();
-    conn.batch_execute("PRAGMA synchronous = FULL; PRAGMA cache_size = -2000;")?;
-    result?;
-    conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;")?;
+    };
+    let mut rng = StdRng::seed_from_u64(8 + first_number as u64);
+    let mut done = 0;
+    while done < cases {
+        let batch = BATCH.min(cases - done);
+        conn.immediate_transaction(|conn| -> anyhow::Result<()> {
+            for i in done..done + batch {
+                let number = first_number + i as i64;
+                // Oldest first, so ids grow with time as they do in use.
+                let age = (cases - 1 - i) as i64 * HISTORY_DAYS * DAY / cases.max(1) as i64;
+                write_case(conn, &cast, &mut rng, number, now - age, now)?;
+            }
+            Ok(())
+        })?;
+        done += batch;
+        progress(done);
+    }
+    let loaded = started.elapsed();
+    if let Some(sql) = trigger {
+        conn.immediate_transaction(|conn| -> anyhow::Result<()> {
+            conn.batch_execute(&sql)?;
+            conn.batch_execute("INSERT INTO cases_search(cases_search) VALUES('rebuild');")?;
+            Ok(())
+        })?;
+    }
+    let indexed = started.elapsed();
+    conn.batch_execute(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA optimize;",
+    )?;
     Ok(DemoDataReport {
         cases,
+        loaded,
+        search_rebuild: (indexing == SearchIndexing::RebuildAtEnd).then(|| indexed - loaded),
         elapsed: started.elapsed(),
     })
+}
+
+/// The search index's insert trigger as the migration created it.
+fn search_trigger_sql(conn: &mut SqliteConnection) -> anyhow::Result<String> {
+    #[derive(QueryableByName)]
+    struct Sql {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        sql: String,
+    }
+    let row: Sql = diesel::sql_query(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'cases_search_insert'",
+    )
+    .get_result(conn)
+    .optional()?
+    .context("the cases_search_insert trigger is missing")?;
+    Ok(format!("{};", row.sql))
 }
 
 const FIRST_NAMES: &[&str] = &[
