@@ -29,6 +29,7 @@ use crate::db::models::cases::CaseRow;
 use crate::db::models::reference::{LevelRow, PolicyRow, ServerRow};
 use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::staff::StaffRow;
+use crate::db::schema::billing_items;
 use crate::domain::{
     AccountId, CancellationRoute, CancellationStatus, CaseState, CustomerName, Money,
     RefundAmount, RefundStatus, RequestKind,
@@ -392,7 +393,7 @@ fn write_case(
             rng,
             (&decision, &submission),
             (inserted, caller),
-            created_at,
+            (created_at, now),
         )?;
     }
     Ok(())
@@ -405,7 +406,7 @@ fn settle(
     rng: &mut StdRng,
     (decision, submission): (&Decision, &CaseSubmission),
     (inserted, caller): (InsertedCase, i32),
-    created_at: i64,
+    (created_at, now): (i64, i64),
 ) -> anyhow::Result<()> {
     let case_id = inserted.case_id;
     let agent = cast.agent.id;
@@ -520,6 +521,12 @@ fn settle(
                 )
             };
             case_events::append(conn, case_id, Some(billing), kind, &body, when)?;
+            if !approved && created_at < now - SETTLING_DAYS as i64 * DAY {
+                // The agent saw the denial long ago: it left their waiting list.
+                diesel::update(billing_items::table.find(item_id))
+                    .set(billing_items::denial_seen_at.eq(later(rng)))
+                    .execute(conn)?;
+            }
         }
         if approved {
             let when = later(rng);
