@@ -531,7 +531,11 @@ async fn main() {
     let post = {
         let (c, base) = (agent.clone(), base.clone());
         let stamp = chrono::Utc::now().timestamp();
-        measure("POST /cases", o.post_concurrency, s, move |n| {
+        // Unique across the warm-up and the runs: a repeated account ID would
+        // (rightly) get the "open case on this account" warning.
+        let sequence = Arc::new(AtomicU64::new(0));
+        measure("POST /cases", o.post_concurrency, s, move |_| {
+            let n = sequence.fetch_add(1, Ordering::Relaxed);
             let (c, base) = (c.clone(), base.clone());
             async move {
                 let form = c
