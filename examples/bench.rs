@@ -267,14 +267,22 @@ async fn sign_in(base: &str, username: &str) -> reqwest::Client {
         .send()
         .await
         .expect("POST /login");
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "signing in as {username}");
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "signing in as {username}"
+    );
     c
 }
 
 /// GET `url`, expecting 200 and `marker` in the body.
 async fn get_page(c: &reqwest::Client, url: String, marker: String) -> Result<Duration, String> {
     let t = Instant::now();
-    let r = c.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
+    let r = c
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
     let status = r.status();
     let location = r
         .headers()
@@ -346,7 +354,10 @@ fn machine() -> String {
     format!(
         "{cores} cores (`nproc`), {model}, {:.1} GiB RAM; load average at start: {}",
         mem_kib as f64 / 1024.0 / 1024.0,
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     )
 }
 
@@ -386,7 +397,11 @@ async fn main() {
         if let Some(parent) = o.database.parent() {
             std::fs::create_dir_all(parent).expect("the database folder");
         }
-        eprintln!("demo-data --cases {} into {}", o.cases, o.database.display());
+        eprintln!(
+            "demo-data --cases {} into {}",
+            o.cases,
+            o.database.display()
+        );
         let t = Instant::now();
         let status = Command::new(&binary)
             .args(["demo-data", "--cases", &o.cases.to_string()])
@@ -740,7 +755,11 @@ async fn main() {
     let mib = |kib: u64| kib as f64 * 1024.0 / 1e6;
     md.push_str(&format!(
         "| RSS idle (signed in, after start) | | | | | ≤ 30 MB (hard) | {} |\n",
-        if mib(idle_rss_kib) <= 30.0 { "yes" } else { "**no**" }
+        if mib(idle_rss_kib) <= 30.0 {
+            "yes"
+        } else {
+            "**no**"
+        }
     ));
     md.push_str(&format!(
         "| RSS peak under the read and POST loads | | | | | — | |\n| RSS peak during the login flood | | | | | ≤ 200 MB (hard) | {} |\n",
@@ -749,7 +768,11 @@ async fn main() {
     md.push_str(&format!(
         "| Start-up on the {}-case database (spawn → /health 200) | | | | | ≤ 1 s (hard) | {} |\n",
         stored_cases,
-        if startup_ms <= 1000.0 { "yes" } else { "**no**" }
+        if startup_ms <= 1000.0 {
+            "yes"
+        } else {
+            "**no**"
+        }
     ));
     md.push_str(&format!(
         "| Errors (non-2xx/303, wrong page, redirect to /login) over every load | | | | {total_errors} | 0 (hard) | {} |\n\n",

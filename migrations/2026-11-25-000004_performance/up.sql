@@ -10,3 +10,8 @@ CREATE INDEX cases_replies_to_send ON cases (submitted_by, cancellation_status, 
 -- ever being read and sorted. (Not a partial index: the query binds the
 -- status as a parameter.)
 CREATE INDEX billing_items_unseen_denials ON billing_items (status, denial_seen_at, reviewed_at);
+
+-- The duplicate warning at intake looks up open cases by exact account ID
+-- (binary comparison): `cases_by_account` is NOCASE and cannot serve it, so
+-- every intake read every open case. This one can.
+CREATE INDEX cases_by_account_id ON cases (account_id, is_open);

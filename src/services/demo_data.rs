@@ -31,8 +31,8 @@ use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::staff::StaffRow;
 use crate::db::schema::billing_items;
 use crate::domain::{
-    AccountId, CancellationRoute, CancellationStatus, CaseState, CustomerName, Money,
-    RefundAmount, RefundStatus, RequestKind,
+    AccountId, CancellationRoute, CancellationStatus, CaseState, CustomerName, Money, RefundAmount,
+    RefundStatus, RequestKind,
 };
 use crate::procedure::{
     CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, SaveTaskAssignee, ServerFacts,
@@ -136,9 +136,11 @@ pub fn fill(
         let mut conn = db.writer_blocking()?;
         seed_if_empty(&mut conn, now)?;
     }
-    let url = path.to_str().context("the database path is not valid UTF-8")?;
-    let mut conn = SqliteConnection::establish(url)
-        .with_context(|| format!("opening {}", path.display()))?;
+    let url = path
+        .to_str()
+        .context("the database path is not valid UTF-8")?;
+    let mut conn =
+        SqliteConnection::establish(url).with_context(|| format!("opening {}", path.display()))?;
     conn.batch_execute(
         "PRAGMA busy_timeout = 10000;
          PRAGMA foreign_keys = ON;
@@ -219,14 +221,54 @@ const FIRST_NAMES: &[&str] = &[
     "Ngozi", "Sofía", "Lars", "Aisha", "Kenji", "Fatima", "Dmitri", "Ingrid", "Rafael", "Mei",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Smith", "Johnson", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Lopez", "Wilson",
-    "Anderson", "Thomas", "Moore", "Jackson", "Martin", "Lee", "Thompson", "White", "Harris",
-    "Clark", "Lewis", "Nakamura", "Okafor", "Kowalski", "Lindqvist", "Haddad", "Novak", "Rossi",
-    "Dubois", "Schmidt", "Tanaka",
+    "Smith",
+    "Johnson",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Nakamura",
+    "Okafor",
+    "Kowalski",
+    "Lindqvist",
+    "Haddad",
+    "Novak",
+    "Rossi",
+    "Dubois",
+    "Schmidt",
+    "Tanaka",
 ];
 const COMPANY_WORDS: &[&str] = &[
-    "Bakery", "Dental", "Logistics", "Studio", "Consulting", "Plumbing", "Florist", "Legal",
-    "Fitness", "Imports", "Roofing", "Books", "Analytics", "Garage", "Catering", "Design",
+    "Bakery",
+    "Dental",
+    "Logistics",
+    "Studio",
+    "Consulting",
+    "Plumbing",
+    "Florist",
+    "Legal",
+    "Fitness",
+    "Imports",
+    "Roofing",
+    "Books",
+    "Analytics",
+    "Garage",
+    "Catering",
+    "Design",
 ];
 const REFUND_REASONS: &[&str] = &[
     "Charged twice for the same month; the second charge is a duplicate.",
@@ -430,10 +472,7 @@ fn settle(
                 initial_cancellation.map(|s| s.as_str()),
                 initial_refund.map(|s| s.as_str()),
             ),
-            (
-                cancellation.map(|s| s.as_str()),
-                refund.map(|s| s.as_str()),
-            ),
+            (cancellation.map(|s| s.as_str()), refund.map(|s| s.as_str())),
             false,
             when,
         )?;
@@ -551,10 +590,7 @@ fn settle(
             initial_cancellation.map(|s| s.as_str()),
             initial_refund.map(|s| s.as_str()),
         ),
-        (
-            cancellation.map(|s| s.as_str()),
-            refund.map(|s| s.as_str()),
-        ),
+        (cancellation.map(|s| s.as_str()), refund.map(|s| s.as_str())),
         CaseState::of(cancellation, refund) == CaseState::Open,
         at,
     )?;

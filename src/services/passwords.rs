@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    Output, ParamsString, PasswordHash, Salt, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::Semaphore;
 
@@ -114,7 +116,12 @@ pub fn hash_blocking(password: &Password) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     let argon = argon2();
     let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
-    hash_into(&argon, password.expose().as_bytes(), &salt.as_salt(), &mut out)?;
+    hash_into(
+        &argon,
+        password.expose().as_bytes(),
+        &salt.as_salt(),
+        &mut out,
+    )?;
     let hash = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),

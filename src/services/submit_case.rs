@@ -196,10 +196,12 @@ fn submit_in(
             facts: &facts,
             decision: &decision,
             policy: &policy,
-            save_task_assignee: save_task_assignee.map(|(assignee, fell_back)| SaveTaskAssignment {
-                staff_id: assignee.id,
-                name: &assignee.full_name,
-                fell_back,
+            save_task_assignee: save_task_assignee.map(|(assignee, fell_back)| {
+                SaveTaskAssignment {
+                    staff_id: assignee.id,
+                    name: &assignee.full_name,
+                    fell_back,
+                }
             }),
             now,
         },
