@@ -26,6 +26,10 @@ use crate::web::{not_found, routes};
 
 pub const SESSION_COOKIE: &str = "rd_session";
 
+/// Threads per worker for `web::block`: enough for the 4 readers, the
+/// writer and the argon2 permits to stay busy.
+const BLOCKING_THREADS_PER_WORKER: usize = 8;
+
 pub struct Application {
     port: u16,
     handle: actix_web::dev::ServerHandle,
@@ -160,6 +164,10 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                 .configure(routes)
                 .default_service(web::to(not_found))
         })
+        // Blocking work (diesel, argon2) waits for its connection or permit
+        // in a queue, not in one more thread each: under load, hundreds of
+        // parked threads would each keep their own allocator heap.
+        .worker_max_blocking_threads(BLOCKING_THREADS_PER_WORKER)
         .listen(listener)?
         .run();
     Ok(server)

@@ -3,7 +3,8 @@
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Text};
+use diesel::sqlite::Sqlite;
 
 use crate::db::schema::cases;
 use crate::domain::{CancellationStatus, CaseState, Money, RefundStatus, RequestKind};
@@ -64,7 +65,8 @@ pub struct CaseListQuery {
     pub before: Option<i32>,
 }
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, QueryableByName)]
+#[diesel(table_name = cases)]
 pub struct CaseListRow {
     pub id: i32,
     pub customer_name: String,
@@ -150,31 +152,22 @@ pub fn list_cases_in(
         .filter(|s| !s.is_empty())
     {
         if search.chars().count() >= 3 {
-            // The trigram index finds the text anywhere in the name or account ID.
-            let phrase = format!("\"{}\"", search.replace('"', "\"\""));
-            select = select.filter(
-                sql::<Bool>(
-                    "cases.id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ",
-                )
-                .bind::<Text, _>(phrase)
-                .sql(")"),
-            );
-        } else {
-            let prefix = format!(
-                "{}%",
-                search
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            select = select.filter(
-                sql::<Bool>("(cases.customer_name LIKE ")
-                    .bind::<Text, _>(prefix.clone())
-                    .sql(" ESCAPE '\\' OR cases.account_id LIKE ")
-                    .bind::<Text, _>(prefix)
-                    .sql(" ESCAPE '\\')"),
-            );
+            return trigram_search_in(conn, query, search, page_size).map(into_page(page_size));
         }
+        let prefix = format!(
+            "{}%",
+            search
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        select = select.filter(
+            sql::<Bool>("(cases.customer_name LIKE ")
+                .bind::<Text, _>(prefix.clone())
+                .sql(" ESCAPE '\\' OR cases.account_id LIKE ")
+                .bind::<Text, _>(prefix)
+                .sql(" ESCAPE '\\')"),
+        );
     }
     if let Some(state) = query.state {
         select = select.filter(cases::is_open.eq(state == CaseState::Open));
@@ -191,12 +184,71 @@ pub fn list_cases_in(
     if let Some(before) = query.before {
         select = select.filter(cases::id.lt(before));
     }
-    let mut rows: Vec<CaseListRow> = select.load(conn)?;
-    let next_before = if rows.len() as i64 > page_size {
-        rows.truncate(page_size as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
-    Ok(CaseListPage { rows, next_before })
+    Ok(into_page(page_size)(select.load(conn)?))
+}
+
+/// Cuts the one extra row fetched to know whether there is a next page.
+fn into_page(page_size: i64) -> impl FnOnce(Vec<CaseListRow>) -> CaseListPage {
+    move |mut rows| {
+        let next_before = if rows.len() as i64 > page_size {
+            rows.truncate(page_size as usize);
+            rows.last().map(|r| r.id)
+        } else {
+            None
+        };
+        CaseListPage { rows, next_before }
+    }
+}
+
+/// A search of three characters or more: the trigram index finds the text
+/// anywhere in the name or account ID. The query walks the index newest
+/// first and joins each match to its case, so a common term stops after one
+/// page instead of collecting every match (at a million cases a common name
+/// matches tens of thousands) before sorting them.
+fn trigram_search_in(
+    conn: &mut SqliteConnection,
+    query: &CaseListQuery,
+    search: &str,
+    page_size: i64,
+) -> Result<Vec<CaseListRow>, ServiceError> {
+    let phrase = format!("\"{}\"", search.replace('"', "\"\""));
+    // CROSS JOIN keeps the index as the outer loop (SQLite does not reorder it).
+    let mut text = String::from(
+        "SELECT cases.id, cases.customer_name, cases.account_id, cases.request, \
+         cases.cancellation_status, cases.refund_status, cases.is_open, \
+         cases.refund_amount_cents, cases.ar_balance_cents, cases.created_at \
+         FROM cases_search CROSS JOIN cases ON cases.id = cases_search.rowid \
+         WHERE cases_search MATCH ?",
+    );
+    if query.state.is_some() {
+        text.push_str(" AND cases.is_open = ?");
+    }
+    match query.track {
+        Some(TrackFilter::Cancellation(_)) => text.push_str(" AND cases.cancellation_status = ?"),
+        Some(TrackFilter::Refund(_)) => text.push_str(" AND cases.refund_status = ?"),
+        None => {}
+    }
+    if query.before.is_some() {
+        text.push_str(" AND cases_search.rowid < ?");
+    }
+    text.push_str(" ORDER BY cases_search.rowid DESC LIMIT ?");
+    let mut select = diesel::sql_query(text)
+        .into_boxed::<Sqlite>()
+        .bind::<Text, _>(phrase);
+    if let Some(state) = query.state {
+        select = select.bind::<Bool, _>(state == CaseState::Open);
+    }
+    match query.track {
+        Some(TrackFilter::Cancellation(status)) => {
+            select = select.bind::<Text, _>(status.as_str());
+        }
+        Some(TrackFilter::Refund(status)) => select = select.bind::<Text, _>(status.as_str()),
+        None => {}
+    }
+    if let Some(before) = query.before {
+        select = select.bind::<Integer, _>(before);
+    }
+    Ok(select
+        .bind::<BigInt, _>(page_size + 1)
+        .load::<CaseListRow>(conn)?)
 }

@@ -11,6 +11,7 @@ pub mod case_actions;
 pub mod case_list;
 pub mod case_view;
 pub mod demo;
+pub mod demo_data;
 pub mod export;
 mod field_errors;
 pub mod passwords;

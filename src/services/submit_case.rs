@@ -88,10 +88,10 @@ pub async fn submit_case(
 }
 
 /// What the R6 heads-up needs from the settings.
-struct SlackConfig {
-    configured: bool,
-    mention: Option<String>,
-    public_url: String,
+pub struct SlackConfig {
+    pub configured: bool,
+    pub mention: Option<String>,
+    pub public_url: String,
 }
 
 fn submit_in(
@@ -185,10 +185,92 @@ fn submit_in(
         },
     };
 
+    let case_id = insert_decided_case(
+        conn,
+        &DecidedCase {
+            submission: s,
+            agent_id,
+            level_id: level.id,
+            server_id: server.id,
+            original_rep_id: rep.as_ref().map(|r| r.id),
+            facts: &facts,
+            decision: &decision,
+            policy: &policy,
+            save_task_assignee: save_task_assignee.map(|(assignee, fell_back)| {
+                SaveTaskAssignment {
+                    staff_id: assignee.id,
+                    name: &assignee.full_name,
+                    fell_back,
+                }
+            }),
+            now,
+        },
+        HeadsUp::Enqueue(slack),
+    )?
+    .case_id;
+    submissions::record_token(conn, &s.token, case_id, now)?;
+    Ok(SubmitOutcome::Created(case_id))
+}
+
+/// A case the procedure has decided, with everything its rows need.
+pub struct DecidedCase<'a> {
+    pub submission: &'a CaseSubmission,
+    pub agent_id: i32,
+    pub level_id: i32,
+    pub server_id: i32,
+    pub original_rep_id: Option<i32>,
+    pub facts: &'a CaseFacts,
+    pub decision: &'a Decision,
+    pub policy: &'a Policy,
+    pub save_task_assignee: Option<SaveTaskAssignment<'a>>,
+    pub now: i64,
+}
+
+/// Who the decision's save task goes to.
+pub struct SaveTaskAssignment<'a> {
+    pub staff_id: i32,
+    pub name: &'a str,
+    /// The rep had left or was unknown: the retention owner takes it.
+    pub fell_back: bool,
+}
+
+/// The rows a decided case was written as.
+#[derive(Debug, Clone, Copy)]
+pub struct InsertedCase {
+    pub case_id: i32,
+    pub save_task_id: Option<i32>,
+    pub billing_item_id: Option<i32>,
+}
+
+/// What to do with the R6 Slack heads-up of a review refund.
+pub enum HeadsUp<'a> {
+    /// Intake: queue it in the outbox, in the same transaction as the case.
+    Enqueue(&'a SlackConfig),
+    /// Demo data: historical cases whose heads-up went long ago get no outbox row.
+    Skip,
+}
+
+/// Writes a decided case as intake does: the case row with its facts
+/// snapshot and decision, the "created" event, the R3 first comment, the
+/// save task and the billing item with their log lines, and (per `heads_up`)
+/// the Slack heads-up. Runs inside the caller's transaction.
+pub fn insert_decided_case(
+    conn: &mut SqliteConnection,
+    case: &DecidedCase<'_>,
+    heads_up: HeadsUp<'_>,
+) -> Result<InsertedCase, ServiceError> {
+    let DecidedCase {
+        submission: s,
+        agent_id,
+        decision,
+        policy,
+        now,
+        ..
+    } = *case;
     let cancellation_status = decision.cancellation.as_ref().map(|c| c.status.as_str());
     let refund_status = decision.refund.as_ref().map(|r| r.status.as_str());
-    let facts_json = serde_json::to_string(&facts).map_err(anyhow::Error::from)?;
-    let decision_json = serde_json::to_string(&decision).map_err(anyhow::Error::from)?;
+    let facts_json = serde_json::to_string(case.facts).map_err(anyhow::Error::from)?;
+    let decision_json = serde_json::to_string(decision).map_err(anyhow::Error::from)?;
     let case_id = CaseRow::insert(
         conn,
         &NewCaseRow {
@@ -196,13 +278,13 @@ fn submit_in(
             account_id: s.account_id.as_str(),
             support_ticket: s.support_ticket.as_deref(),
             request: s.request.as_str(),
-            level_id: level.id,
-            server_id: server.id,
+            level_id: case.level_id,
+            server_id: case.server_id,
             ar_balance_cents: s.ar_balance.to_cents(),
             refund_amount_cents: s.refund.as_ref().map(|r| r.amount.to_cents()),
             refund_reason: s.refund.as_ref().map(|r| r.reason.as_str()),
             notes: s.notes.as_deref(),
-            original_rep_id: rep.as_ref().map(|r| r.id),
+            original_rep_id: case.original_rep_id,
             submitted_by: agent_id,
             policy_version: policy.version as i32,
             facts_snapshot: &facts_json,
@@ -217,14 +299,13 @@ fn submit_in(
             updated_at: now,
         },
     )?;
-    submissions::record_token(conn, &s.token, case_id, now)?;
 
     case_events::append(
         conn,
         case_id,
         Some(agent_id),
         EventKind::Created,
-        &created_event_body(&decision, &policy),
+        &created_event_body(decision, policy),
         now,
     )?;
     if let Some(refund) = &decision.refund {
@@ -238,9 +319,20 @@ fn submit_in(
             now,
         )?;
     }
-    if let Some((assignee, fell_back)) = save_task_assignee {
-        SaveTaskRow::insert(conn, case_id, assignee.id, fell_back, now)?;
-        let why = if fell_back {
+    let mut inserted = InsertedCase {
+        case_id,
+        save_task_id: None,
+        billing_item_id: None,
+    };
+    if let Some(assignee) = &case.save_task_assignee {
+        inserted.save_task_id = Some(SaveTaskRow::insert(
+            conn,
+            case_id,
+            assignee.staff_id,
+            assignee.fell_back,
+            now,
+        )?);
+        let why = if assignee.fell_back {
             " (the original sales rep has left or is unknown)"
         } else {
             ""
@@ -250,19 +342,19 @@ fn submit_in(
             case_id,
             Some(agent_id),
             EventKind::Assigned,
-            &format!("Save task assigned to {}{why}.", assignee.full_name),
+            &format!("Save task assigned to {}{why}.", assignee.name),
             now,
         )?;
     }
     if let (Some(refund), Some(request)) = (&decision.refund, &s.refund) {
         let review = ReviewState::initial(refund.needs_review);
-        BillingItemRow::insert(
+        inserted.billing_item_id = Some(BillingItemRow::insert(
             conn,
             case_id,
             request.amount.to_cents(),
             review.as_str(),
             now,
-        )?;
+        )?);
         let marked = if refund.needs_review {
             ", marked Needs review"
         } else {
@@ -279,7 +371,7 @@ fn submit_in(
             ),
             now,
         )?;
-        if refund.needs_review {
+        if let (true, HeadsUp::Enqueue(slack)) = (refund.needs_review, heads_up) {
             // R6: the heads-up commits or rolls back with the case.
             let text = heads_up_text(
                 case_id,
@@ -291,7 +383,7 @@ fn submit_in(
             enqueue_heads_up(conn, case_id, &text, slack.configured, now)?;
         }
     }
-    Ok(SubmitOutcome::Created(case_id))
+    Ok(inserted)
 }
 
 pub fn policy_from_row(row: &PolicyRow) -> anyhow::Result<Policy> {
