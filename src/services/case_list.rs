@@ -14,6 +14,9 @@ use super::ServiceError;
 
 pub const PAGE_SIZE: i64 = 50;
 
+/// How many trailing characters of an ID-like search go to the trigram index.
+const ID_SUFFIX: usize = 5;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrackFilter {
     Cancellation(CancellationStatus),
@@ -211,7 +214,19 @@ fn trigram_search_in(
     search: &str,
     page_size: i64,
 ) -> Result<Vec<CaseListRow>, ServiceError> {
-    let phrase = format!("\"{}\"", search.replace('"', "\"\""));
+    // Account IDs share their leading characters ("ACC-…"), whose trigrams
+    // stand in nearly every row and make the index slow to intersect; their
+    // trailing digits tell them apart. So an ID-like search matches its last
+    // five characters in the index and confirms the whole text on each row
+    // (ASCII only, where `lower()` folds case as the index does).
+    let id_like =
+        search.len() > ID_SUFFIX && search.is_ascii() && search.bytes().any(|b| b.is_ascii_digit());
+    let indexed = if id_like {
+        &search[search.len() - ID_SUFFIX..]
+    } else {
+        search
+    };
+    let phrase = format!("\"{}\"", indexed.replace('"', "\"\""));
     // CROSS JOIN keeps the index as the outer loop (SQLite does not reorder it).
     let mut text = String::from(
         "SELECT cases.id, cases.customer_name, cases.account_id, cases.request, \
@@ -220,6 +235,12 @@ fn trigram_search_in(
          FROM cases_search CROSS JOIN cases ON cases.id = cases_search.rowid \
          WHERE cases_search MATCH ?",
     );
+    if id_like {
+        text.push_str(
+            " AND (instr(lower(cases.account_id), lower(?)) > 0 \
+             OR instr(lower(cases.customer_name), lower(?)) > 0)",
+        );
+    }
     if query.state.is_some() {
         text.push_str(" AND cases.is_open = ?");
     }
@@ -235,6 +256,11 @@ fn trigram_search_in(
     let mut select = diesel::sql_query(text)
         .into_boxed::<Sqlite>()
         .bind::<Text, _>(phrase);
+    if id_like {
+        select = select
+            .bind::<Text, _>(search.to_owned())
+            .bind::<Text, _>(search.to_owned());
+    }
     if let Some(state) = query.state {
         select = select.bind::<Bool, _>(state == CaseState::Open);
     }

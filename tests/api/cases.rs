@@ -645,3 +645,33 @@ async fn a_form_posted_after_the_sign_in_expired_comes_back_as_typed() {
     let (_, again) = alex.page(&back).await;
     assert_eq!(attrs(&again, "input#customer_name", "value"), [""]);
 }
+
+#[tokio::test]
+async fn an_account_id_search_finds_exactly_the_accounts_containing_it_in_any_case() {
+    let app = spawn_app().await;
+    let alex = app.signed_in("alex").await;
+    for account in ["ACC-1000234", "ACC-2000234", "ACC-1000234-B", "acc-9100023"] {
+        submit_case(&alex, &[("account_id", account), ("submit_anyway", "yes")]).await;
+    }
+    submit_case(&alex, &[("customer_name", "Order 1000234 Ltd")]).await;
+    let found = |body: &str| {
+        let mut rows = texts(body, "tbody tr td:nth-child(3)");
+        rows.sort();
+        rows
+    };
+    let (_, body) = alex.page("/cases?q=ACC-1000234").await;
+    assert_eq!(
+        found(&body),
+        ["ACC-1000234", "ACC-1000234-B"],
+        "same trailing digits, other prefix, left out"
+    );
+    let (_, body) = alex.page("/cases?q=acc-1000234-b").await;
+    assert_eq!(found(&body), ["ACC-1000234-B"], "case does not matter");
+    let (_, body) = alex.page("/cases?q=1000234").await;
+    assert_eq!(
+        texts(&body, "tbody tr").len(),
+        3,
+        "names match too: {:?}",
+        found(&body)
+    );
+}
