@@ -161,6 +161,15 @@ pub fn fill(
             Some(sql)
         }
     };
+    // Building an index once from sorted rows is far cheaper than keeping it
+    // up to date row by row; the unique indexes stay, since the load relies on them.
+    let set_aside = match indexing {
+        SearchIndexing::PerCase => Vec::new(),
+        SearchIndexing::RebuildAtEnd => secondary_indexes(&mut conn)?,
+    };
+    for index in &set_aside {
+        conn.batch_execute(&format!("DROP INDEX \"{}\";", index.name))?;
+    }
     let mut rng = StdRng::seed_from_u64(8 + first_number as u64);
     let mut done = 0;
     while done < cases {
@@ -180,6 +189,9 @@ pub fn fill(
     let loaded = started.elapsed();
     if let Some(sql) = trigger {
         conn.immediate_transaction(|conn| -> anyhow::Result<()> {
+            for index in &set_aside {
+                conn.batch_execute(&format!("{};", index.sql))?;
+            }
             conn.batch_execute(&sql)?;
             conn.batch_execute("INSERT INTO cases_search(cases_search) VALUES('rebuild');")?;
             Ok(())
@@ -197,6 +209,25 @@ pub fn fill(
         search_rebuild: (indexing == SearchIndexing::RebuildAtEnd).then(|| indexed - loaded),
         elapsed: started.elapsed(),
     })
+}
+
+#[derive(QueryableByName)]
+struct IndexSql {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    sql: String,
+}
+
+/// The non-unique indexes of the tables the load fills, as the migrations
+/// created them (SQLite's own unique indexes have no SQL and are kept).
+fn secondary_indexes(conn: &mut SqliteConnection) -> anyhow::Result<Vec<IndexSql>> {
+    Ok(diesel::sql_query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         AND sql NOT LIKE 'CREATE UNIQUE%' \
+         AND tbl_name IN ('cases', 'case_events', 'save_tasks', 'billing_items')",
+    )
+    .load(conn)?)
 }
 
 /// The search index's insert trigger as the migration created it.
