@@ -223,3 +223,83 @@ async fn the_slack_webhook_url_never_reaches_the_log_or_the_page() {
     assert!(log.contains("Slack"), "delivery attempts are logged");
     assert!(!log.contains("WEBHOOK-SECRET") && !page.contains("WEBHOOK-SECRET"));
 }
+
+#[tokio::test]
+async fn demo_data_fills_a_database_the_demo_accounts_work_on() {
+    use diesel::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("demo.sqlite3");
+    let output = Command::new(env!("CARGO_BIN_EXE_retention-desk"))
+        .args(["demo-data", "--cases", "400"])
+        .env("RD_DATABASE", &database)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let app = spawn_app_with(|s| {
+        s.database = database.clone();
+        s.demo = false;
+    })
+    .await;
+    assert_eq!(app.count("cases"), 400);
+    assert!(
+        app.count("save_tasks") > 0
+            && app.count("billing_items") > 0
+            && app.count("case_events") >= 400
+    );
+
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let indexes = |conn: &mut SqliteConnection| -> Vec<String> {
+        let mut names: Vec<String> = diesel::sql_query(
+            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name",
+        )
+        .load::<Name>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|n| n.name)
+        .collect();
+        names.sort();
+        names
+    };
+    let fresh = spawn_app().await;
+    assert_eq!(
+        app.db(indexes),
+        fresh.db(indexes),
+        "every index and trigger is back after the load"
+    );
+
+    let routes: Vec<Option<String>> = app.db(|conn| {
+        use retention_desk::db::schema::cases;
+        cases::table
+            .select(cases::cancellation_status)
+            .distinct()
+            .load(conn)
+            .unwrap()
+    });
+    assert!(routes.len() >= 4, "cases in several statuses: {routes:?}");
+
+    let alex = app.signed_in("alex").await;
+    let (_, list) = alex.page("/cases").await;
+    let first_name = texts(&list, "tbody tr td:nth-child(2)").remove(0);
+    let (_, found) = alex
+        .page(&format!("/cases?q={}", first_name.replace(' ', "+")))
+        .await;
+    assert!(
+        !texts(&found, "tbody tr").is_empty(),
+        "the search index was filled"
+    );
+    let spencer = app.signed_in("spencer").await;
+    let (_, tasks) = spencer.page("/tasks").await;
+    assert!(!texts(&tasks, "tbody tr").is_empty());
+    let heather = app.signed_in("heather").await;
+    let (_, queue) = heather.page("/billing").await;
+    assert!(!texts(&queue, "tbody tr").is_empty());
+}
