@@ -11,7 +11,7 @@ use crate::services::ServiceError;
 use crate::services::admin_errors::AdminError;
 use crate::services::admin_reference;
 use crate::state::AppState;
-use crate::web::errors::{AppError, render, see_other};
+use crate::web::errors::{AppError, render};
 use crate::web::extract::{Admins, Signed};
 use crate::web::layout::Layout;
 use crate::web::session::TypedSession;
@@ -118,6 +118,7 @@ pub struct LevelForm {
     pub route: String,
 }
 
+/// A 303 back to the levels with a notice, or the levels again with the refusal.
 async fn after<T>(
     state: &AppState,
     user: &Signed<Admins>,
@@ -126,24 +127,17 @@ async fn after<T>(
     notice: impl FnOnce(T) -> String,
     target: Target,
 ) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(done) => {
-            session.set_flash(&notice(done));
-            Ok(see_other("/admin/levels"))
-        }
-        Err(error) => {
-            let refusal = Refusal::try_from(error)?;
-            levels_page(
-                state,
-                user,
-                session,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                target,
-                refusal,
-            )
-            .await
-        }
-    }
+    super::after(session, result, notice, "/admin/levels", |refusal| {
+        levels_page(
+            state,
+            user,
+            session,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            target,
+            refusal,
+        )
+    })
+    .await
 }
 
 pub async fn add(

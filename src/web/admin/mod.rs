@@ -69,3 +69,24 @@ pub fn when(at: i64, zone: Tz) -> String {
     }
     .time(&at)
 }
+
+/// The answer to an admin form: a 303 back to `list` with the notice as a
+/// flash message, or the page again (422) with the refusal.
+pub async fn after<T, Page>(
+    session: &super::session::TypedSession,
+    result: Result<T, AdminError>,
+    notice: impl FnOnce(T) -> String,
+    list: &str,
+    show_again: impl FnOnce(Refusal) -> Page,
+) -> Result<actix_web::HttpResponse, AppError>
+where
+    Page: std::future::Future<Output = Result<actix_web::HttpResponse, AppError>>,
+{
+    match result {
+        Ok(done) => {
+            session.set_flash(&notice(done));
+            Ok(super::errors::see_other(list))
+        }
+        Err(error) => show_again(Refusal::try_from(error)?).await,
+    }
+}

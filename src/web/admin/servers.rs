@@ -11,7 +11,7 @@ use crate::services::ServiceError;
 use crate::services::admin_errors::AdminError;
 use crate::services::admin_reference;
 use crate::state::AppState;
-use crate::web::errors::{AppError, render, see_other};
+use crate::web::errors::{AppError, render};
 use crate::web::extract::{Admins, Signed};
 use crate::web::layout::Layout;
 use crate::web::session::TypedSession;
@@ -134,7 +134,7 @@ impl ServerForm {
     }
 }
 
-/// A 303 back to the list with a notice, or the list again with the refusal.
+/// A 303 back to the servers with a notice, or the servers again with the refusal.
 async fn after<T>(
     state: &AppState,
     user: &Signed<Admins>,
@@ -143,24 +143,17 @@ async fn after<T>(
     notice: impl FnOnce(T) -> String,
     target: Target,
 ) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(done) => {
-            session.set_flash(&notice(done));
-            Ok(see_other("/admin/servers"))
-        }
-        Err(error) => {
-            let refusal = Refusal::try_from(error)?;
-            servers_page(
-                state,
-                user,
-                session,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                target,
-                refusal,
-            )
-            .await
-        }
-    }
+    super::after(session, result, notice, "/admin/servers", |refusal| {
+        servers_page(
+            state,
+            user,
+            session,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            target,
+            refusal,
+        )
+    })
+    .await
 }
 
 pub async fn add(

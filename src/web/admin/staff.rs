@@ -198,20 +198,19 @@ pub async fn add(
     }
 }
 
-/// Shows the directory again with a refusal, or follows a success.
+/// A 303 back to the staff list with a notice, or the list again with the refusal.
 async fn after(
     state: &AppState,
     user: &Signed<Admins>,
     session: &TypedSession,
     result: Result<String, AdminError>,
 ) -> Result<HttpResponse, AppError> {
-    match result {
-        Ok(notice) => {
-            session.set_flash(&notice);
-            Ok(see_other("/admin/staff"))
-        }
-        Err(error) => {
-            let refusal = Refusal::try_from(error)?;
+    super::after(
+        session,
+        result,
+        |notice| notice,
+        "/admin/staff",
+        |refusal| {
             staff_page(
                 state,
                 user,
@@ -220,9 +219,9 @@ async fn after(
                 AddForm::default(),
                 refusal,
             )
-            .await
-        }
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
