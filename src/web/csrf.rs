@@ -34,7 +34,8 @@ pub async fn verify_csrf(
         return Ok(next.call(req).await?.map_into_left_body());
     }
     let session = req.get_session();
-    let signed_in = session.get::<i32>(STAFF_ID_KEY).ok().flatten().is_some();
+    let staff_id = session.get::<i32>(STAFF_ID_KEY).ok().flatten();
+    let signed_in = staff_id.is_some();
     let expected = TypedSession::expected_csrf_token(&session);
 
     let mut payload = req.take_payload();
@@ -52,7 +53,16 @@ pub async fn verify_csrf(
     let valid = matches!((&expected, &token), (Some(e), Some(t)) if constant_time_eq(e.as_bytes(), t.as_bytes()));
     if !valid {
         if signed_in {
-            tracing::warn!(path = %req.path(), "POST refused: CSRF token missing or wrong");
+            let trusted_proxy = req
+                .app_data::<actix_web::web::Data<crate::state::AppState>>()
+                .and_then(|state| state.settings.trusted_proxy);
+            let address = super::client_address::client_address(req.request(), trusted_proxy);
+            tracing::warn!(
+                staff_id = staff_id.unwrap_or_default(),
+                address = %address,
+                path = %req.path(),
+                "403: POST refused, CSRF token missing or wrong"
+            );
             return Ok(refuse(req, AppError::CsrfRejected));
         }
         req.extensions_mut().insert(CsrfFailed);

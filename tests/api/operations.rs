@@ -143,6 +143,9 @@ async fn security_events_are_logged_and_secrets_never_are() {
         app.browser().sign_in("heather", wrong).await;
     }
 
+    let forged = alex.post_raw("/logout", &[("csrf_token", "forged")]).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+
     let admin = app.signed_in("admin").await;
     admin.page("/admin/staff").await;
     let riley_id = app.staff_id("riley");
@@ -183,6 +186,13 @@ async fn security_events_are_logged_and_secrets_never_are() {
         lines("throttled")
             .iter()
             .any(|l| l.contains("username=heather"))
+    );
+    let alex_id = app.staff_id("alex");
+    assert!(
+        lines("CSRF token missing")
+            .iter()
+            .any(|l| l.contains(&format!("staff_id={alex_id}")) && l.contains("address=127.0.0.1")),
+        "CSRF refusals are logged with who and from where"
     );
     for secret in [wrong, PASSWORD, session_value.as_str(), token.as_str()] {
         assert!(!log.contains(secret), "the log contains a secret: {secret}");
