@@ -6,6 +6,7 @@
 
 mod account_id;
 mod customer_name;
+mod free_text;
 mod money;
 mod reference;
 mod request_kind;
@@ -19,6 +20,7 @@ mod username;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use customer_name::{CustomerName, CustomerNameError};
+pub use free_text::has_control_characters;
 pub use money::{Money, MoneyError, RefundAmount, RefundAmountError};
 pub use reference::{
     ExitSurveyUrl, ExitSurveyUrlError, LevelName, Rank, RankError, ReferenceNameError, ServerName,

@@ -43,10 +43,7 @@ fn clean(
         errors.add(field, format!("Keep it under {TEXT_MAX_CHARS} characters"));
         return Err(errors);
     }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if crate::domain::has_control_characters(text) {
         errors.add(field, "Remove the control characters from the text");
         return Err(errors);
     }

@@ -37,10 +37,7 @@ fn required_text(field: &'static str, text: &str, missing: &str) -> Result<Strin
             field,
             format!("Keep it under {COMMENT_MAX_CHARS} characters"),
         );
-    } else if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    } else if crate::domain::has_control_characters(text) {
         errors.add(field, "Remove the control characters from the text");
     }
     if errors.is_empty() {

@@ -44,10 +44,7 @@ pub async fn record_outcome(
             "notes",
             format!("Keep the call notes under {NOTES_MAX_CHARS} characters"),
         );
-    } else if notes
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    } else if crate::domain::has_control_characters(&notes) {
         errors.add("notes", "Remove the control characters from the notes");
     }
     let fmt = Formatter::for_state(state);

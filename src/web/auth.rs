@@ -111,7 +111,7 @@ pub async fn login(
         page.notice = Some("The sign-in form had expired. Please sign in again.");
         return render(StatusCode::OK, &page);
     }
-    let address = client_address(&req, state.settings.trusted_proxy);
+    let address = client_address(&req);
     match sign_in(&state, &username, Password::new(password), &address).await? {
         SignInOutcome::SignedIn { staff_id } => {
             session

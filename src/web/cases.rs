@@ -11,7 +11,7 @@ use crate::db::models::reference::{LevelRow, ServerRow};
 use crate::db::models::staff::StaffRow;
 use crate::db::models::submissions;
 use crate::domain::{CancellationRoute, CaseState, RequestKind, Role};
-use crate::services::case_actions::{self, ActionOutcome, Actor};
+use crate::services::case_actions::{self, ActionOutcome};
 use crate::services::case_list::{CaseListPage, CaseListQuery, TrackFilter, list_cases};
 use crate::services::case_view::{CaseView, load_case};
 use crate::services::export::export_cases;
@@ -24,19 +24,9 @@ use super::errors::{AppError, render, see_other};
 use super::extract::{Agents, Anyone, CaseListers, CurrentUser, Exporters, Signed};
 use super::forms::new_case::{NewCaseForm, UNKNOWN_REP};
 use super::layout::Layout;
+use super::refused::refused;
 use super::session::{TypedSession, new_token};
 use crate::format::Formatter;
-
-fn formatter(state: &AppState) -> Formatter {
-    Formatter::for_state(state)
-}
-
-fn actor(user: &CurrentUser) -> Actor {
-    Actor {
-        id: user.id,
-        role: user.role,
-    }
-}
 
 // ---------------------------------------------------------------- intake
 
@@ -87,7 +77,7 @@ async fn new_case_page(
         .await?;
     Ok(NewCasePage {
         layout: Layout::signed_in(user, session),
-        fmt: formatter(state),
+        fmt: Formatter::for_state(state),
         waiting: waiting_for(state, user.id).await?,
         form,
         errors,
@@ -285,7 +275,7 @@ async fn case_page(
     }
     Ok(CasePage {
         layout: Layout::signed_in(user, session),
-        fmt: formatter(state),
+        fmt: Formatter::for_state(state),
         reply: case.reply_to_send(),
         case,
         is_agent: user.role == Role::Agent,
@@ -318,19 +308,14 @@ pub async fn after_action(
     outcome: Result<ActionOutcome, ServiceError>,
     keep: impl FnOnce(&mut CasePage),
 ) -> Result<HttpResponse, AppError> {
-    let (status, notice, errors) = match outcome {
-        Ok(ActionOutcome::Done) => return Ok(see_other(&format!("/cases/{case_id}"))),
-        Ok(ActionOutcome::AlreadyChanged(message)) | Err(ServiceError::Conflict(message)) => {
-            (StatusCode::CONFLICT, Some(message), FieldErrors::default())
-        }
-        Ok(ActionOutcome::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, None, errors),
-        Err(other) => return Err(other.into()),
+    let Some(refused) = refused(outcome)? else {
+        return Ok(see_other(&format!("/cases/{case_id}")));
     };
     let mut page = case_page(state, user, session, case_id).await?;
-    page.notice = notice;
-    page.errors = errors;
+    page.notice = refused.notice;
+    page.errors = refused.errors;
     keep(&mut page);
-    render(status, &page)
+    render(refused.status, &page)
 }
 
 #[derive(Deserialize)]
@@ -349,7 +334,7 @@ pub async fn add_comment(
 ) -> Result<HttpResponse, AppError> {
     let case_id = path.into_inner();
     let text = form.into_inner().comment;
-    let outcome = case_actions::add_comment(&state, actor(&user), case_id, &text).await;
+    let outcome = case_actions::add_comment(&state, user.actor(), case_id, &text).await;
     after_action(&state, &user, &session, case_id, outcome, |page| {
         page.comment = text
     })
@@ -368,7 +353,7 @@ pub async fn mark_reply_sent(
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let case_id = path.into_inner();
-    let outcome = case_actions::mark_reply_sent(&state, actor(&user), case_id).await;
+    let outcome = case_actions::mark_reply_sent(&state, user.actor(), case_id).await;
     after_action(&state, &user, &session, case_id, outcome, |_| {}).await
 }
 
@@ -388,7 +373,7 @@ pub async fn withdraw(
 ) -> Result<HttpResponse, AppError> {
     let case_id = path.into_inner();
     let reason = form.into_inner().withdraw_reason;
-    let outcome = case_actions::withdraw(&state, actor(&user), case_id, &reason).await;
+    let outcome = case_actions::withdraw(&state, user.actor(), case_id, &reason).await;
     after_action(&state, &user, &session, case_id, outcome, |page| {
         page.withdraw_reason = reason
     })
@@ -488,7 +473,7 @@ pub async fn list(
     });
     let view = CaseListView {
         layout: Layout::signed_in(&user, &session),
-        fmt: formatter(&state),
+        fmt: Formatter::for_state(&state),
         page,
         q: params.q.unwrap_or_default(),
         state: params.state.unwrap_or_default(),

@@ -1,11 +1,16 @@
 //! The address a request came from, believing `X-Forwarded-For` only from
-//! the one configured proxy.
+//! the one configured proxy (`RD_TRUSTED_PROXY`).
 
 use std::net::IpAddr;
 
-use actix_web::HttpRequest;
+use actix_web::{HttpRequest, web};
 
-pub fn client_address(req: &HttpRequest, trusted_proxy: Option<IpAddr>) -> String {
+use crate::state::AppState;
+
+pub fn client_address(req: &HttpRequest) -> String {
+    let trusted_proxy = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| state.settings.trusted_proxy);
     let peer = req.peer_addr().map(|a| a.ip());
     if peer.is_some() && peer == trusted_proxy {
         // The proxy appends the address it saw last; earlier entries are the client's to forge.

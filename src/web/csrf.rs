@@ -53,10 +53,7 @@ pub async fn verify_csrf(
     let valid = matches!((&expected, &token), (Some(e), Some(t)) if constant_time_eq(e.as_bytes(), t.as_bytes()));
     if !valid {
         if signed_in {
-            let trusted_proxy = req
-                .app_data::<actix_web::web::Data<crate::state::AppState>>()
-                .and_then(|state| state.settings.trusted_proxy);
-            let address = super::client_address::client_address(req.request(), trusted_proxy);
+            let address = super::client_address::client_address(req.request());
             tracing::warn!(
                 staff_id = staff_id.unwrap_or_default(),
                 address = %address,

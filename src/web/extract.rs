@@ -12,6 +12,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use crate::db::models::staff::StaffRow;
 use crate::domain::Role;
 use crate::services::ServiceError;
+use crate::services::case_actions::Actor;
 use crate::state::AppState;
 
 use super::errors::AppError;
@@ -25,6 +26,16 @@ pub struct CurrentUser {
     pub username: String,
     pub full_name: String,
     pub role: Role,
+}
+
+impl CurrentUser {
+    /// The person as the services know them.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.id,
+            role: self.role,
+        }
+    }
 }
 
 impl FromRequest for CurrentUser {
@@ -132,10 +143,7 @@ impl<R: Roles + 'static> FromRequest for Signed<R> {
         Box::pin(async move {
             let user = CurrentUser::extract(&req).await?;
             if !R::ALLOWED.contains(&user.role) {
-                let trusted_proxy = req
-                    .app_data::<web::Data<AppState>>()
-                    .and_then(|state| state.settings.trusted_proxy);
-                let address = super::client_address::client_address(&req, trusted_proxy);
+                let address = super::client_address::client_address(&req);
                 tracing::warn!(username = %user.username, address = %address, path = %req.path(), "403: not part of the role");
                 return Err(AppError::Forbidden);
             }

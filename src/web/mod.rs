@@ -12,6 +12,7 @@ pub mod forms;
 pub mod headers;
 pub mod layout;
 pub mod queues;
+pub mod refused;
 pub mod session;
 pub mod session_store;
 

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::db::models::staff::StaffRow;
 use crate::domain::{Role, SaveOutcome};
 use crate::format::Formatter;
-use crate::services::case_actions::{ActionOutcome, Actor};
+use crate::services::case_actions::ActionOutcome;
 use crate::services::queues::{BillingRow, Page, TaskRow, billing_queue, open_tasks};
 use crate::services::save_calls::{reassign as reassign_task, record_outcome};
 use crate::services::{FieldErrors, ServiceError, billing};
@@ -19,14 +19,8 @@ use super::cases::after_action;
 use super::errors::{AppError, render, see_other};
 use super::extract::{BillingStaff, CurrentUser, RetentionOwners, Signed, TaskWorkers};
 use super::layout::Layout;
+use super::refused::refused;
 use super::session::TypedSession;
-
-fn actor(user: &CurrentUser) -> Actor {
-    Actor {
-        id: user.id,
-        role: user.role,
-    }
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,7 +122,7 @@ pub async fn record(
         call_notes,
     } = form.into_inner();
     let parsed = SaveOutcome::parse(&outcome).ok();
-    let result = record_outcome(&state, actor(&user), task_id, parsed, &call_notes).await;
+    let result = record_outcome(&state, user.actor(), task_id, parsed, &call_notes).await;
     after_task_action(&state, &user, &session, task_id, result, |page| {
         page.typed_outcome = outcome;
         page.typed_notes = call_notes;
@@ -152,7 +146,7 @@ pub async fn reassign(
 ) -> Result<HttpResponse, AppError> {
     let task_id = path.into_inner();
     let to = form.assignee_id.trim().parse::<i32>().ok();
-    let result = reassign_task(&state, actor(&user), task_id, to).await;
+    let result = reassign_task(&state, user.actor(), task_id, to).await;
     after_task_action(&state, &user, &session, task_id, result, |_| {}).await
 }
 
@@ -165,20 +159,15 @@ async fn after_task_action(
     result: Result<ActionOutcome, ServiceError>,
     keep: impl FnOnce(&mut TasksPage),
 ) -> Result<HttpResponse, AppError> {
-    let (status, notice, errors) = match result {
-        Ok(ActionOutcome::Done) => return Ok(see_other("/tasks")),
-        Ok(ActionOutcome::AlreadyChanged(message)) | Err(ServiceError::Conflict(message)) => {
-            (StatusCode::CONFLICT, Some(message), FieldErrors::default())
-        }
-        Ok(ActionOutcome::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, None, errors),
-        Err(other) => return Err(other.into()),
+    let Some(refused) = refused(result)? else {
+        return Ok(see_other("/tasks"));
     };
     let mut page = tasks_page(state, user, session, None).await?;
-    page.notice = notice;
-    page.errors = errors;
+    page.notice = refused.notice;
+    page.errors = refused.errors;
     page.failed_task = Some(task_id);
     keep(&mut page);
-    render(status, &page)
+    render(refused.status, &page)
 }
 
 // ---------------------------------------------------------------- billing queue
@@ -226,7 +215,7 @@ pub async fn issue(
 ) -> Result<HttpResponse, AppError> {
     let case_id = path.into_inner();
     let reference = form.into_inner().payment_reference;
-    let outcome = billing::issue_refund(&state, actor(&user), case_id, &reference).await;
+    let outcome = billing::issue_refund(&state, user.actor(), case_id, &reference).await;
     after_action(&state, &user, &session, case_id, outcome, |page| {
         page.payment_reference = reference
     })
@@ -260,7 +249,7 @@ pub async fn review(
         _ => None,
     };
     let outcome =
-        billing::review_refund(&state, actor(&user), case_id, approve, &review_notes).await;
+        billing::review_refund(&state, user.actor(), case_id, approve, &review_notes).await;
     after_action(&state, &user, &session, case_id, outcome, |page| {
         page.review_notes = review_notes
     })

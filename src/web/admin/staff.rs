@@ -237,7 +237,7 @@ pub async fn unlock(
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let (actor, id, now) = (user.id, path.into_inner(), state.clock.unix());
-    let address = client_address(&req, state.settings.trusted_proxy);
+    let address = client_address(&req);
     let result = state
         .db
         .write(move |conn| admin_staff::unlock(conn, actor, id, now))
@@ -327,7 +327,7 @@ pub async fn depart(
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let (actor, id, now) = (user.id, path.into_inner(), state.clock.unix());
-    let address = client_address(&req, state.settings.trusted_proxy);
+    let address = client_address(&req);
     let result = state
         .db
         .write(move |conn| admin_staff::mark_as_departed(conn, actor, id, now))

@@ -212,10 +212,7 @@ fn optional_text(
         errors.add(field, format!("Keep it under {max} characters"));
         return None;
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if crate::domain::has_control_characters(value) {
         errors.add(field, "Remove the control characters from the text");
         return None;
     }
