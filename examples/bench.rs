@@ -639,8 +639,8 @@ async fn main() {
         (0..5)
             .map(|_| {
                 let t = Instant::now();
-                retention_desk::services::passwords::hash_blocking(
-                    &retention_desk::services::passwords::Password::new(PASSWORD.into()),
+                retention_desk::auth::passwords::hash_blocking(
+                    &retention_desk::domain::Password::parse(PASSWORD).expect("a long password"),
                 )
                 .expect("hashing");
                 t.elapsed().as_secs_f64() * 1000.0

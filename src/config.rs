@@ -15,7 +15,7 @@ pub struct Settings {
     pub bind: String,
     pub database: PathBuf,
     pub demo: bool,
-    /// At least 64 bytes; signs the session cookie.
+    /// At least 32 bytes; signs the session cookie.
     pub session_key: Vec<u8>,
     pub public_url: String,
     pub slack_webhook_url: Option<String>,
@@ -79,6 +79,64 @@ impl Settings {
             outbox_backoff_cap: Duration::from_secs(5 * 60),
             outbox_poll_interval: Duration::from_secs(30),
         }
+    }
+}
+
+/// `retention-desk serve`'s flags; each can also be given as its `RD_*`
+/// environment variable (README "Configuration").
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Seed the demo staff and servers (on an empty database only).
+    #[arg(long)]
+    pub demo: bool,
+    #[arg(long, env = "RD_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// The address people use to reach the app, for links in Slack.
+    #[arg(long, env = "RD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    #[arg(long, env = "RD_SESSION_KEY", hide_env_values = true)]
+    pub session_key: Option<String>,
+    #[arg(long, env = "RD_SLACK_WEBHOOK_URL", hide_env_values = true)]
+    pub slack_webhook_url: Option<String>,
+    /// Who the Slack heads-up mentions, e.g. `<@U123>`.
+    #[arg(long, env = "RD_SLACK_BILLING_MENTION")]
+    pub slack_billing_mention: Option<String>,
+    #[arg(long, env = "RD_TIMEZONE", default_value = "UTC")]
+    pub timezone: String,
+    /// The one proxy address whose X-Forwarded-For is believed.
+    #[arg(long, env = "RD_TRUSTED_PROXY")]
+    pub trusted_proxy: Option<IpAddr>,
+    /// Mark the session cookie Secure (true behind HTTPS).
+    #[arg(long, env = "RD_COOKIE_SECURE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub cookie_secure: bool,
+    #[arg(long, env = "RD_IDLE_TIMEOUT_MINUTES", default_value_t = 120)]
+    pub idle_timeout_minutes: u64,
+    #[arg(long, env = "RD_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
+    pub absolute_timeout_hours: u64,
+}
+
+impl Settings {
+    /// The settings `serve` runs with: the flags, then the defaults; the
+    /// session key from `RD_SESSION_KEY` or the key file beside the database.
+    pub fn from_serve_args(database: PathBuf, args: ServeArgs) -> anyhow::Result<Settings> {
+        let mut settings = Settings::new(database);
+        settings.session_key =
+            load_or_create_session_key(args.session_key.as_deref(), &settings.database)?;
+        settings.public_url = args
+            .public_url
+            .unwrap_or_else(|| format!("http://{}", args.bind))
+            .trim_end_matches('/')
+            .to_owned();
+        settings.bind = args.bind;
+        settings.demo = args.demo;
+        settings.slack_webhook_url = args.slack_webhook_url.filter(|u| !u.is_empty());
+        settings.slack_billing_mention = args.slack_billing_mention;
+        settings.timezone = parse_timezone(&args.timezone)?;
+        settings.trusted_proxy = args.trusted_proxy;
+        settings.cookie_secure = args.cookie_secure;
+        settings.idle_timeout = Duration::from_secs(args.idle_timeout_minutes * 60);
+        settings.absolute_timeout = Duration::from_secs(args.absolute_timeout_hours * 3600);
+        Ok(settings)
     }
 }
 

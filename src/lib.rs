@@ -1,9 +1,11 @@
 //! Retention Desk: the support team's account-cancellation and refund
 //! procedure as a web app.
 
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod format;
 pub mod notify;

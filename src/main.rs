@@ -1,21 +1,20 @@
 //! The `retention-desk` command: serve the app, add staff, migrate.
 
 use std::io::BufRead;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
+use retention_desk::auth::passwords::hash_blocking;
 use retention_desk::clock::SystemClock;
-use retention_desk::config::{Settings, load_or_create_session_key, parse_timezone};
+use retention_desk::config::{ServeArgs, Settings};
 use retention_desk::db::Db;
-use retention_desk::domain::{FullName, Role, Username};
-use retention_desk::services::backup::backup_to;
-use retention_desk::services::demo_data;
-use retention_desk::services::passwords::{Password, hash_blocking};
-use retention_desk::services::staff::{NewStaffMember, check_password, insert_staff};
+use retention_desk::db::backup::backup_to;
+use retention_desk::demo::bulk as demo_data;
+use retention_desk::domain::{FullName, Password, Role, Username};
+use retention_desk::services::ServiceError;
+use retention_desk::services::admin::new_staff::{NewStaffMember, insert_staff};
 use retention_desk::startup::Application;
 
 #[global_allocator]
@@ -73,37 +72,6 @@ enum Command {
     },
 }
 
-#[derive(Args)]
-struct ServeArgs {
-    /// Seed the demo staff and servers (on an empty database only).
-    #[arg(long)]
-    demo: bool,
-    #[arg(long, env = "RD_BIND", default_value = "127.0.0.1:8080")]
-    bind: String,
-    /// The address people use to reach the app, for links in Slack.
-    #[arg(long, env = "RD_PUBLIC_URL")]
-    public_url: Option<String>,
-    #[arg(long, env = "RD_SESSION_KEY", hide_env_values = true)]
-    session_key: Option<String>,
-    #[arg(long, env = "RD_SLACK_WEBHOOK_URL", hide_env_values = true)]
-    slack_webhook_url: Option<String>,
-    /// Who the Slack heads-up mentions, e.g. `<@U123>`.
-    #[arg(long, env = "RD_SLACK_BILLING_MENTION")]
-    slack_billing_mention: Option<String>,
-    #[arg(long, env = "RD_TIMEZONE", default_value = "UTC")]
-    timezone: String,
-    /// The one proxy address whose X-Forwarded-For is believed.
-    #[arg(long, env = "RD_TRUSTED_PROXY")]
-    trusted_proxy: Option<IpAddr>,
-    /// Mark the session cookie Secure (true behind HTTPS).
-    #[arg(long, env = "RD_COOKIE_SECURE", default_value_t = false, action = clap::ArgAction::Set)]
-    cookie_secure: bool,
-    #[arg(long, env = "RD_IDLE_TIMEOUT_MINUTES", default_value_t = 120)]
-    idle_timeout_minutes: u64,
-    #[arg(long, env = "RD_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
-    absolute_timeout_hours: u64,
-}
-
 #[derive(Subcommand)]
 enum UserCommand {
     /// Add a staff member; the password is read from standard input.
@@ -157,24 +125,7 @@ fn main() -> ExitCode {
 }
 
 fn serve(database: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
-    let mut settings = Settings::new(database);
-    settings.session_key =
-        load_or_create_session_key(args.session_key.as_deref(), &settings.database)?;
-    settings.public_url = args
-        .public_url
-        .unwrap_or_else(|| format!("http://{}", args.bind))
-        .trim_end_matches('/')
-        .to_owned();
-    settings.bind = args.bind;
-    settings.demo = args.demo;
-    settings.slack_webhook_url = args.slack_webhook_url.filter(|u| !u.is_empty());
-    settings.slack_billing_mention = args.slack_billing_mention;
-    settings.timezone = parse_timezone(&args.timezone)?;
-    settings.trusted_proxy = args.trusted_proxy;
-    settings.cookie_secure = args.cookie_secure;
-    settings.idle_timeout = Duration::from_secs(args.idle_timeout_minutes * 60);
-    settings.absolute_timeout = Duration::from_secs(args.absolute_timeout_hours * 3600);
-
+    let settings = Settings::from_serve_args(database, args)?;
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings.clone(), Arc::new(SystemClock)).await?;
         tracing::info!(
@@ -242,8 +193,8 @@ fn add_user(
     let full_name = FullName::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
-    let password = Password::new(line.trim_end_matches(['\r', '\n']).to_owned());
-    check_password(&password)?;
+    let password = Password::parse(line.trim_end_matches(['\r', '\n']))
+        .map_err(|e| anyhow::anyhow!("the password: {e}"))?;
     let db = Db::open(database)?;
     let hash = hash_blocking(&password)?;
     let mut conn = db.writer_blocking()?;
@@ -253,7 +204,15 @@ fn add_user(
         role,
     };
     let now = chrono::Utc::now().timestamp();
-    let id = conn.immediate_transaction(|conn| insert_staff(conn, &member, &hash, now))?;
+    let id = conn
+        .immediate_transaction(|conn| insert_staff(conn, &member, &hash, now))
+        .map_err(|e| match e {
+            ServiceError::Invalid(errors) if errors.get("username").is_some() => anyhow::anyhow!(
+                "a staff member with the username {} already exists",
+                member.username
+            ),
+            other => anyhow::Error::new(other),
+        })?;
     println!(
         "added {} ({}) as {} with id {id}",
         member.username,

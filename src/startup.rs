@@ -11,12 +11,12 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
+use crate::auth::passwords::Passwords;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::demo::seed as demo;
 use crate::notify::OutboxWorker;
-use crate::services::demo;
-use crate::services::passwords::Passwords;
 use crate::state::AppState;
 use crate::web::csrf::{BODY_LIMIT, verify_csrf};
 use crate::web::errors::form_error_handler;

@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
+use crate::auth::passwords::Passwords;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
-use crate::notify::OutboxSignal;
-use crate::services::passwords::Passwords;
+use crate::notify::signal::OutboxSignal;
 
 #[derive(Clone)]
 pub struct AppState {

@@ -3,8 +3,12 @@
 //! SQLite has a single writer, so writes go through a pool of exactly one
 //! connection: they queue in the pool instead of spinning on the busy handler.
 
+pub mod backup;
+pub mod bulk_load;
 pub mod models;
 pub mod schema;
+mod sql_values;
+pub mod views;
 
 use std::path::Path;
 use std::time::Duration;

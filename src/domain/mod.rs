@@ -5,9 +5,14 @@
 //! the file layout underneath is not part of the API.
 
 mod account_id;
+mod billing_status;
+pub mod case_log;
 mod customer_name;
+mod event_kind;
 mod free_text;
+mod ids;
 mod money;
+mod password;
 mod reference;
 mod request_kind;
 mod review_state;
@@ -19,9 +24,13 @@ mod step;
 mod username;
 
 pub use account_id::{AccountId, AccountIdError};
+pub use billing_status::BillingStatus;
 pub use customer_name::{CustomerName, CustomerNameError};
+pub use event_kind::EventKind;
 pub use free_text::has_control_characters;
+pub use ids::{BillingItemId, CaseId, LevelId, OutboxMessageId, SaveTaskId, ServerId, StaffId};
 pub use money::{Money, MoneyError, RefundAmount, RefundAmountError};
+pub use password::{MIN_PASSWORD_LENGTH, Password, PasswordError, TypedPassword};
 pub use reference::{
     ExitSurveyUrl, ExitSurveyUrlError, LevelName, Rank, RankError, ReferenceNameError, ServerName,
 };
@@ -30,6 +39,6 @@ pub use review_state::ReviewState;
 pub use role::{Role, RoleError};
 pub use route::{CancellationRoute, CancellationRouteError};
 pub use save_outcome::{SaveOutcome, SaveOutcomeError};
-pub use status::{CancellationStatus, CaseState, RefundStatus, StatusError};
+pub use status::{CancellationStatus, CaseState, RefundStatus, StatusError, Tracks};
 pub use step::{Step, StepError};
 pub use username::{FullName, FullNameError, Username, UsernameError};

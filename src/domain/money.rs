@@ -15,7 +15,21 @@ const MAX_CENTS: i64 = 1_000_000_000;
 /// An amount of dollars and cents, always held at scale 2, between
 /// -$10,000,000.00 and $10,000,000.00. May be zero or negative (an A/R
 /// balance in credit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::BigInt)]
 #[serde(try_from = "String", into = "String")]
 pub struct Money(Decimal);
 

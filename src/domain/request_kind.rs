@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 /// cancellation track (SOP C2–C3), a refund track (SOP R2–R6), or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum RequestKind {
     Cancel,
     Refund,

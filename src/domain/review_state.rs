@@ -4,13 +4,15 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::StatusError;
+use super::status::StatusError;
 
 /// Where a refund stands in Heather's review. Refunds within the limit
 /// never need one; refunds over it start as Needs review and are then
 /// Approved (and issued) or Denied with a reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum ReviewState {
     NotNeeded,
     NeedsReview,

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 /// (`user add --role`) and the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[derive(diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Role {
     /// "Support" in the procedure: submits cases and sends replies.
     Agent,

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 /// Professional 2A, SMB and higher to C3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum CancellationRoute {
     /// C2: reply with the exit survey.
     Essentials,

@@ -4,10 +4,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::status::CancellationStatus;
+
 /// The outcome a sales rep or the retention owner records for a save task
 /// (SPEC §2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum SaveOutcome {
     /// The customer stays: the cancellation track becomes Retained.
     Saved,
@@ -23,6 +27,17 @@ pub enum SaveOutcome {
 pub struct SaveOutcomeError;
 
 impl SaveOutcome {
+    /// Where the cancellation goes after this outcome: Retained after
+    /// "Saved", Reply to send (the C2 reply) after "Not saved"; "No answer"
+    /// keeps the task open and the case where it is.
+    pub fn cancellation_after(self) -> Option<CancellationStatus> {
+        match self {
+            SaveOutcome::Saved => Some(CancellationStatus::Retained),
+            SaveOutcome::NotSaved => Some(CancellationStatus::ReplyToSend),
+            SaveOutcome::NoAnswer => None,
+        }
+    }
+
     pub const ALL: [SaveOutcome; 3] = [
         SaveOutcome::Saved,
         SaveOutcome::NotSaved,

@@ -25,6 +25,8 @@ impl StatusError {
 /// The cancellation track of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum CancellationStatus {
     /// A save task is open (C2A over the limit, C3).
     AwaitingSaveCall,
@@ -95,6 +97,8 @@ impl fmt::Display for CancellationStatus {
 /// The refund track of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum RefundStatus {
     /// In Heather's queue (shown as "Billing / Billing in progress").
     BillingInProgress,
@@ -200,6 +204,54 @@ impl CaseState {
 impl fmt::Display for CaseState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
+    }
+}
+
+/// The statuses of a case's two tracks together: what a transition moves
+/// from and to. A track the case does not have is `None`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tracks {
+    pub cancellation: Option<CancellationStatus>,
+    pub refund: Option<RefundStatus>,
+}
+
+impl Tracks {
+    pub fn state(self) -> CaseState {
+        CaseState::of(self.cancellation, self.refund)
+    }
+
+    pub fn with_cancellation(self, next: CancellationStatus) -> Tracks {
+        Tracks {
+            cancellation: Some(next),
+            ..self
+        }
+    }
+
+    pub fn with_refund(self, next: RefundStatus) -> Tracks {
+        Tracks {
+            refund: Some(next),
+            ..self
+        }
+    }
+
+    /// Withdrawing ends every track that is not final yet as Withdrawn.
+    pub fn withdrawn(self) -> Tracks {
+        Tracks {
+            cancellation: self.cancellation.map(|s| {
+                if s.is_final() {
+                    s
+                } else {
+                    CancellationStatus::Withdrawn
+                }
+            }),
+            refund: self.refund.map(|s| {
+                if s.is_final() {
+                    s
+                } else {
+                    RefundStatus::Withdrawn
+                }
+            }),
+        }
     }
 }
 

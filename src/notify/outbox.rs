@@ -13,13 +13,14 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use super::signal::OutboxSignal;
+use super::slack::{AttemptResult, backoff, classify_response};
 use crate::clock::SharedClock;
 use crate::config::Settings;
-use crate::db::models::case_events::{self, EventKind};
+use crate::db::models::case_events;
 use crate::db::models::outbox::{self, OutboxRow};
 use crate::db::{Db, DbError};
-use crate::notify::OutboxSignal;
-use crate::notify::slack::{AttemptResult, backoff, classify_response};
+use crate::domain::EventKind;
 use crate::state::AppState;
 
 /// How long past the HTTP timeout a claimed message stays reserved for the
@@ -65,7 +66,7 @@ impl OutboxWorker {
         let Some(webhook) = self.settings.slack_webhook_url.as_deref() else {
             return Ok(0);
         };
-        let _pass = self.signal.pass.lock().await;
+        let _pass = self.signal.one_pass_at_a_time().await;
         let claim_for = seconds(self.settings.slack_timeout + CLAIM_MARGIN);
         let mut attempts = 0;
         loop {
@@ -100,7 +101,7 @@ impl OutboxWorker {
             }
             let pause = self.pause_before_next_pass().await;
             tokio::select! {
-                () = self.signal.wake.notified() => {}
+                () = self.signal.woken() => {}
                 () = tokio::time::sleep(pause) => {}
             }
         }
@@ -177,7 +178,7 @@ impl OutboxWorker {
         let now = self.clock.unix();
         let (update, log_line) = match result {
             AttemptResult::Delivered => {
-                tracing::info!(outbox_id = id, case_id, attempt, "Slack heads-up delivered");
+                tracing::info!(outbox_id = %id, case_id = %case_id, attempt, "Slack heads-up delivered");
                 (
                     Update::Delivered,
                     format!("Delivered to Slack on attempt {attempt}."),
@@ -189,8 +190,8 @@ impl OutboxWorker {
                     None => self.backoff_seconds(attempt),
                 };
                 tracing::warn!(
-                    outbox_id = id,
-                    case_id,
+                    outbox_id = %id,
+                    case_id = %case_id,
                     attempt,
                     retry_in_seconds = wait,
                     error,
@@ -210,8 +211,8 @@ impl OutboxWorker {
             AttemptResult::Retry { error } => {
                 let wait = self.backoff_seconds(attempt);
                 tracing::warn!(
-                    outbox_id = id,
-                    case_id,
+                    outbox_id = %id,
+                    case_id = %case_id,
                     attempt,
                     retry_in_seconds = wait,
                     error,
@@ -230,8 +231,8 @@ impl OutboxWorker {
             }
             AttemptResult::Refused { reason } => {
                 tracing::error!(
-                    outbox_id = id,
-                    case_id,
+                    outbox_id = %id,
+                    case_id = %case_id,
                     attempt,
                     reason,
                     "Slack refused the heads-up for good"

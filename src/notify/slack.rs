@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::domain::Money;
+use crate::domain::{CaseId, Money};
 
 /// Escapes the three characters Slack treats as control characters
 /// (`&`, `<`, `>`), so customer text cannot forge a mention or a link.
@@ -25,7 +25,7 @@ pub fn escape(text: &str) -> String {
 /// `mention` is the operator's `RD_SLACK_BILLING_MENTION` (e.g. `<@U123>`),
 /// passed through unescaped because it is Slack markup on purpose.
 pub fn heads_up_text(
-    case_id: i32,
+    case_id: CaseId,
     customer_name: &str,
     amount: &Money,
     mention: Option<&str>,
@@ -152,7 +152,7 @@ mod tests {
     #[test]
     fn heads_up_names_case_customer_amount_mention_and_link() {
         let text = heads_up_text(
-            42,
+            CaseId::new(42),
             "Acme Widgets",
             &amount("2500"),
             Some("<@U123>"),
@@ -167,18 +167,18 @@ mod tests {
 
     #[test]
     fn heads_up_without_mention_starts_with_the_news() {
-        let text = heads_up_text(7, "Bo", &amount("1000.01"), None, "http://127.0.0.1:8080");
+        let text = heads_up_text(CaseId::new(7), "Bo", &amount("1000.01"), None, "http://127.0.0.1:8080");
         assert!(text.starts_with("Refund over the review limit"), "{text}");
         assert!(text.contains("$1,000.01"));
         assert!(text.contains("<http://127.0.0.1:8080/cases/7|Open case 7>"));
-        let blank = heads_up_text(7, "Bo", &amount("1000.01"), Some("  "), "http://x");
+        let blank = heads_up_text(CaseId::new(7), "Bo", &amount("1000.01"), Some("  "), "http://x");
         assert!(blank.starts_with("Refund"), "{blank}");
     }
 
     #[test]
     fn customer_text_cannot_inject_mentions_or_links() {
         let text = heads_up_text(
-            1,
+            CaseId::new(1),
             "<!channel> & <https://evil.example|click>",
             &amount("2500"),
             Some("<@U1>"),

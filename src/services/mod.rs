@@ -1,59 +1,32 @@
-//! Use cases, one file each. Transactions live here; handlers call these and
-//! nothing below them.
+//! Use cases, grouped by area. Handlers call these and nothing below them.
+//!
+//! Every use case has one shape:
+//!
+//! ```text
+//! pub async fn name(app: &AppState, actor: Actor, input: Parsed…) -> Result<Output, ServiceError>
+//! ```
+//!
+//! - The input is already parsed into domain types by the handler; the
+//!   service checks access and state, never the form's syntax.
+//! - Reads go through `app.db.read(|conn| …)`. All the writes of one action
+//!   go to `app.db.write(|conn| …)` as one closure: one atomic action,
+//!   answered only after its durable commit. Nothing else opens a
+//!   transaction.
+//! - Every refusal is a [`ServiceError`]; one returned inside `db.write`
+//!   rolls the whole action back (see [`ServiceError`]).
+//! - Queries live in `db::models` (one file per table) and `db::views`
+//!   (read models that join tables); a service never writes SQL.
+//! - Blocking work (diesel, argon2) never runs on the async workers:
+//!   `db.read` / `db.write` and `Passwords` move it off them.
 
-pub mod admin_errors;
-pub mod admin_overview;
-pub mod admin_reference;
-pub mod admin_staff;
-pub mod backup;
-pub mod billing;
-pub mod case_actions;
-pub mod case_list;
-pub mod case_view;
-pub mod demo;
-pub mod demo_data;
-pub mod export;
-mod field_errors;
-pub mod passwords;
-pub mod policy;
+pub mod account;
+pub mod actor;
+pub mod admin;
+pub mod cases;
+pub mod error;
+pub mod health;
+pub mod policies;
 pub mod queues;
-pub mod reassign;
-pub mod save_calls;
-pub mod sign_in;
-pub mod staff;
-pub mod submit_case;
-pub mod waiting_list;
 
-pub use field_errors::FieldErrors;
-
-use crate::db::DbError;
-
-/// What a service can fail with that is not a normal outcome of the action.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error("not found")]
-    NotFound,
-    #[error("not allowed for this person")]
-    Forbidden,
-    /// Someone else acted first and this action's writes were rolled back;
-    /// the message says what happened, in words for the person.
-    #[error("{0}")]
-    Conflict(String),
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl From<DbError> for ServiceError {
-    fn from(error: DbError) -> Self {
-        match error {
-            DbError::Query(diesel::result::Error::NotFound) => ServiceError::NotFound,
-            other => ServiceError::Unexpected(anyhow::Error::new(other)),
-        }
-    }
-}
-
-impl From<diesel::result::Error> for ServiceError {
-    fn from(error: diesel::result::Error) -> Self {
-        ServiceError::from(DbError::Query(error))
-    }
-}
+pub use actor::Actor;
+pub use error::{FieldErrors, ServiceError};

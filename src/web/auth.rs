@@ -5,15 +5,17 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::services::demo::{DEMO_PASSWORD, DEMO_STAFF};
-use crate::services::passwords::Password;
-use crate::services::sign_in::{SignInOutcome, sign_in};
+use crate::demo::seed::{DEMO_PASSWORD, DEMO_STAFF};
+use crate::domain::TypedPassword;
+use crate::services::account::sign_in::{SignInOutcome, sign_in};
+use crate::services::health::database_answers;
 use crate::state::AppState;
 
 use super::client_address::client_address;
 use super::csrf::CsrfFailed;
+use super::current_user::CurrentUser;
 use super::errors::{AppError, render, see_other};
-use super::extract::{Anyone, CurrentUser, Signed};
+use super::extract::{Anyone, Signed};
 use super::layout::Layout;
 use super::session::TypedSession;
 
@@ -112,7 +114,7 @@ pub async fn login(
         return render(StatusCode::OK, &page);
     }
     let address = client_address(&req);
-    match sign_in(&state, &username, Password::new(password), &address).await? {
+    match sign_in(&state, &username, TypedPassword::new(password), &address).await? {
         SignInOutcome::SignedIn { staff_id } => {
             session
                 .sign_in(staff_id)
@@ -151,16 +153,7 @@ pub async fn home(user: Signed<Anyone>) -> HttpResponse {
 }
 
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    use diesel::RunQueryDsl;
-    let answer = state
-        .db
-        .read(|conn| {
-            diesel::sql_query("SELECT 1")
-                .execute(conn)
-                .map_err(crate::db::DbError::from)
-        })
-        .await;
-    match answer {
+    match database_answers(&state).await {
         Ok(_) => HttpResponse::Ok().content_type("text/plain").body("ok"),
         Err(error) => {
             tracing::error!(error = ?error, "health check: the database did not answer");

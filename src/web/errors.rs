@@ -6,7 +6,7 @@ use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
-use crate::services::ServiceError;
+use crate::services::{FieldErrors, ServiceError};
 
 use super::layout::Layout;
 
@@ -20,6 +20,8 @@ pub enum AppError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("the input was refused: {0}")]
+    Invalid(FieldErrors),
     #[error("CSRF token missing or wrong")]
     CsrfRejected,
     #[error("the form is larger than allowed")]
@@ -31,13 +33,59 @@ pub enum AppError {
 }
 
 impl From<ServiceError> for AppError {
+    /// A refusal that no form can show again (a page that has no form for
+    /// it) still gets its status and its words, never a 500.
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::NotFound => AppError::NotFound,
             ServiceError::Forbidden => AppError::Forbidden,
             ServiceError::Conflict(message) => AppError::Conflict(message),
+            ServiceError::Invalid(errors) => AppError::Invalid(errors),
             ServiceError::Unexpected(e) => AppError::Unexpected(e),
         }
+    }
+}
+
+/// How a page shows a refused form action again: its status, a sentence
+/// for the top of the page, and the messages beside the fields.
+pub struct Shown {
+    pub status: StatusCode,
+    pub message: Option<String>,
+    pub errors: FieldErrors,
+}
+
+impl Shown {
+    /// The page as first shown: nothing refused.
+    pub fn nothing() -> Shown {
+        Shown {
+            status: StatusCode::OK,
+            message: None,
+            errors: FieldErrors::default(),
+        }
+    }
+
+    /// Form errors found while parsing, before any service ran.
+    pub fn invalid(errors: FieldErrors) -> Shown {
+        Shown {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: errors.whole_form().map(str::to_owned),
+            errors,
+        }
+    }
+}
+
+/// The one mapping of a service's refusal to what the person sees: 422 with
+/// the form again for invalid input, 409 with what happened meanwhile for a
+/// conflict; anything else is an error page.
+pub fn shown_again(error: ServiceError) -> Result<Shown, AppError> {
+    match error {
+        ServiceError::Invalid(errors) => Ok(Shown::invalid(errors)),
+        ServiceError::Conflict(message) => Ok(Shown {
+            status: StatusCode::CONFLICT,
+            message: Some(message),
+            errors: FieldErrors::default(),
+        }),
+        other => Err(other.into()),
     }
 }
 
@@ -63,6 +111,7 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadForm(_) => StatusCode::BAD_REQUEST,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -70,6 +119,7 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        let summary;
         let (heading, message) = match self {
             AppError::SignedOut => {
                 return HttpResponse::SeeOther()
@@ -82,6 +132,10 @@ impl ResponseError for AppError {
             ),
             AppError::NotFound => ("Not found", "There is nothing at this address."),
             AppError::Conflict(message) => ("Someone got there first", message.as_str()),
+            AppError::Invalid(errors) => {
+                summary = errors.to_string();
+                ("This could not be done", summary.as_str())
+            }
             AppError::CsrfRejected => (
                 "This form has expired",
                 "The form was older than your sign-in or did not come from Retention Desk. Go back, reload the page and try again.",

@@ -9,34 +9,14 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
-use crate::db::models::staff::StaffRow;
 use crate::domain::Role;
-use crate::services::ServiceError;
-use crate::services::case_actions::Actor;
+use crate::services::account::current_user::signed_in_person;
 use crate::state::AppState;
 
+use super::client_address::client_address;
+use super::current_user::CurrentUser;
 use super::errors::AppError;
 use super::session::TypedSession;
-
-/// The signed-in staff member, checked against the database on every request
-/// (a departed person's live session stops working at once).
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub id: i32,
-    pub username: String,
-    pub full_name: String,
-    pub role: Role,
-}
-
-impl CurrentUser {
-    /// The person as the services know them.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            id: self.id,
-            role: self.role,
-        }
-    }
-}
 
 impl FromRequest for CurrentUser {
     type Error = AppError;
@@ -55,34 +35,11 @@ impl FromRequest for CurrentUser {
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("app state missing")))?;
-            let row = state
-                .db
-                .read(move |conn| StaffRow::find(conn, staff_id).map_err(ServiceError::from))
-                .await;
-            let row = match row {
-                Ok(row) => row,
-                Err(ServiceError::NotFound) => {
-                    session.sign_out();
-                    return Err(AppError::SignedOut);
-                }
-                Err(other) => return Err(other.into()),
-            };
-            if row.departed_at.is_some() {
+            let Some(person) = signed_in_person(state, staff_id).await? else {
                 session.sign_out();
                 return Err(AppError::SignedOut);
-            }
-            let role = Role::parse(&row.role).map_err(|_| {
-                AppError::Unexpected(anyhow::anyhow!(
-                    "unknown role {:?} in the database",
-                    row.role
-                ))
-            })?;
-            let user = CurrentUser {
-                id: row.id,
-                username: row.username,
-                full_name: row.full_name,
-                role,
             };
+            let user = CurrentUser::from(person);
             req.extensions_mut().insert(user.clone());
             Ok(user)
         })
@@ -143,7 +100,7 @@ impl<R: Roles + 'static> FromRequest for Signed<R> {
         Box::pin(async move {
             let user = CurrentUser::extract(&req).await?;
             if !R::ALLOWED.contains(&user.role) {
-                let address = super::client_address::client_address(&req);
+                let address = client_address(&req);
                 tracing::warn!(username = %user.username, address = %address, path = %req.path(), "403: not part of the role");
                 return Err(AppError::Forbidden);
             }

@@ -2,7 +2,7 @@
 
 use crate::domain::Role;
 
-use super::extract::CurrentUser;
+use super::current_user::CurrentUser;
 use super::session::TypedSession;
 
 pub struct Layout {

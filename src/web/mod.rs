@@ -1,24 +1,26 @@
 //! HTTP: handlers by area, extractors, errors, CSRF. Every route is listed here.
 
 pub mod admin;
+pub mod answer;
 pub mod assets;
 pub mod auth;
 pub mod cases;
 pub mod client_address;
 pub mod csrf;
+pub mod current_user;
 pub mod errors;
 pub mod extract;
 pub mod forms;
 pub mod headers;
 pub mod layout;
 pub mod queues;
-pub mod refused;
 pub mod session;
 pub mod session_store;
 
 use actix_web::web;
 
 use self::errors::AppError;
+use crate::services::admin::reference::{Level, Server};
 
 /// The router: every route of SPEC §4, in one place.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -26,12 +28,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/health", web::get().to(auth::health))
         .route("/static/app.css", web::get().to(assets::app_css))
         .route("/", web::get().to(auth::home))
-        .route("/cases/new", web::get().to(cases::new_case_form))
-        .route("/cases", web::get().to(cases::list))
-        .route("/cases/export.csv", web::get().to(cases::export))
-        .route("/cases/{id}", web::get().to(cases::show))
-        .route("/tasks", web::get().to(queues::tasks))
-        .route("/billing", web::get().to(queues::billing_queue_page))
+        .route("/cases/new", web::get().to(cases::intake::new_case_form))
+        .route("/cases", web::get().to(cases::list::list))
+        .route("/cases/export.csv", web::get().to(cases::list::export))
+        .route("/cases/{id}", web::get().to(cases::show::show))
+        .route("/tasks", web::get().to(queues::tasks::tasks))
+        .route(
+            "/billing",
+            web::get().to(queues::billing::billing_queue_page),
+        )
         .route("/admin", web::get().to(admin::overview::overview))
         .route("/admin/audit", web::get().to(admin::overview::audit))
         .route("/admin/staff", web::get().to(admin::staff::list))
@@ -43,8 +48,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/staff/{id}/depart",
             web::get().to(admin::staff::confirm_departure),
         )
-        .route("/admin/servers", web::get().to(admin::servers::list))
-        .route("/admin/levels", web::get().to(admin::levels::list))
+        .route(
+            "/admin/servers",
+            web::get().to(admin::reference::list::<Server>),
+        )
+        .route(
+            "/admin/levels",
+            web::get().to(admin::reference::list::<Level>),
+        )
         .route("/admin/policy", web::get().to(admin::policy::show));
     for (path, route) in post_routes() {
         cfg.route(path, route);
@@ -57,17 +68,32 @@ fn post_routes() -> Vec<(&'static str, actix_web::Route)> {
     vec![
         ("/login", web::post().to(auth::login)),
         ("/logout", web::post().to(auth::logout)),
-        ("/cases", web::post().to(cases::submit)),
-        ("/cases/{id}/comments", web::post().to(cases::add_comment)),
+        ("/cases", web::post().to(cases::intake::submit)),
+        (
+            "/cases/{id}/comments",
+            web::post().to(cases::show::add_comment),
+        ),
         (
             "/cases/{id}/reply-sent",
-            web::post().to(cases::mark_reply_sent),
+            web::post().to(cases::show::mark_reply_sent),
         ),
-        ("/cases/{id}/withdraw", web::post().to(cases::withdraw)),
-        ("/cases/{id}/refund/issue", web::post().to(queues::issue)),
-        ("/cases/{id}/refund/review", web::post().to(queues::review)),
-        ("/tasks/{id}/outcome", web::post().to(queues::record)),
-        ("/tasks/{id}/reassign", web::post().to(queues::reassign)),
+        (
+            "/cases/{id}/withdraw",
+            web::post().to(cases::show::withdraw),
+        ),
+        (
+            "/cases/{id}/refund/issue",
+            web::post().to(queues::billing::issue),
+        ),
+        (
+            "/cases/{id}/refund/review",
+            web::post().to(queues::billing::review),
+        ),
+        ("/tasks/{id}/outcome", web::post().to(queues::tasks::record)),
+        (
+            "/tasks/{id}/reassign",
+            web::post().to(queues::tasks::reassign),
+        ),
         ("/admin/staff", web::post().to(admin::staff::add)),
         (
             "/admin/staff/fallback-owner",
@@ -92,7 +118,7 @@ fn post_routes() -> Vec<(&'static str, actix_web::Route)> {
         ),
         (
             "/admin/servers/{id}/retire",
-            web::post().to(admin::servers::retire),
+            web::post().to(admin::reference::retire::<Server>),
         ),
         ("/admin/levels", web::post().to(admin::levels::add)),
         (
@@ -101,7 +127,7 @@ fn post_routes() -> Vec<(&'static str, actix_web::Route)> {
         ),
         (
             "/admin/levels/{id}/retire",
-            web::post().to(admin::levels::retire),
+            web::post().to(admin::reference::retire::<Level>),
         ),
         ("/admin/policy", web::post().to(admin::policy::save)),
     ]

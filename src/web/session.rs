@@ -7,6 +7,8 @@ use rand::Rng;
 use rand::distributions::Alphanumeric;
 use std::future::{Ready, ready};
 
+use crate::domain::StaffId;
+
 use super::session_store::STAFF_ID_KEY;
 
 const CSRF_KEY: &str = "csrf";
@@ -15,13 +17,13 @@ const FLASH_KEY: &str = "flash";
 pub struct TypedSession(Session);
 
 impl TypedSession {
-    pub fn staff_id(&self) -> Option<i32> {
-        self.0.get::<i32>(STAFF_ID_KEY).ok().flatten()
+    pub fn staff_id(&self) -> Option<StaffId> {
+        self.0.get::<StaffId>(STAFF_ID_KEY).ok().flatten()
     }
 
     /// Signs in under a new session id (against fixation). The CSRF token
     /// carries over: it is kept server-side and was never readable by others.
-    pub fn sign_in(&self, staff_id: i32) -> Result<(), actix_session::SessionInsertError> {
+    pub fn sign_in(&self, staff_id: StaffId) -> Result<(), actix_session::SessionInsertError> {
         self.0.renew();
         self.0.insert(STAFF_ID_KEY, staff_id)
     }

@@ -10,14 +10,14 @@ use std::time::Duration as StdDuration;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
-use diesel::prelude::*;
 use rand::Rng;
 use rand::distributions::Alphanumeric;
 use sha2::{Digest, Sha256};
 
 use crate::clock::SharedClock;
-use crate::db::Db;
-use crate::db::schema::sessions;
+use crate::db::models::sessions::{self, NewSession};
+use crate::db::{Db, DbError};
+use crate::domain::StaffId;
 
 type SessionState = HashMap<String, String>;
 
@@ -78,17 +78,10 @@ fn new_key() -> SessionKey {
     SessionKey::try_from(key).expect("64 alphanumeric characters are a valid session key")
 }
 
-fn staff_id_of(state: &SessionState) -> Option<i32> {
+fn staff_id_of(state: &SessionState) -> Option<StaffId> {
     state
         .get(STAFF_ID_KEY)
-        .and_then(|json| serde_json::from_str::<i32>(json).ok())
-}
-
-#[derive(Queryable)]
-struct StoredSession {
-    state: String,
-    idle_expires_at: i64,
-    absolute_expires_at: i64,
+        .and_then(|json| serde_json::from_str::<StaffId>(json).ok())
 }
 
 impl SessionStore for SqliteSessionStore {
@@ -96,20 +89,9 @@ impl SessionStore for SqliteSessionStore {
         let id = stored_id(session_key);
         let now = self.clock.unix();
         let lookup = id.clone();
-        let row: Option<StoredSession> = self
+        let row = self
             .db
-            .read(move |conn| {
-                sessions::table
-                    .find(lookup)
-                    .select((
-                        sessions::state,
-                        sessions::idle_expires_at,
-                        sessions::absolute_expires_at,
-                    ))
-                    .first::<StoredSession>(conn)
-                    .optional()
-                    .map_err(crate::db::DbError::from)
-            })
+            .read(move |conn| sessions::find(conn, &lookup).map_err(DbError::from))
             .await
             .map_err(|e| LoadError::Other(e.into()))?;
         let Some(row) = row else { return Ok(None) };
@@ -132,20 +114,15 @@ impl SessionStore for SqliteSessionStore {
         let row_id = id.clone();
         self.db
             .write(move |conn| {
-                // Sweep expired sessions while we hold the writer anyway.
-                diesel::delete(sessions::table.filter(sessions::idle_expires_at.le(now)))
-                    .execute(conn)?;
-                diesel::insert_into(sessions::table)
-                    .values((
-                        sessions::id.eq(row_id),
-                        sessions::staff_id.eq(staff_id),
-                        sessions::state.eq(json),
-                        sessions::created_at.eq(now),
-                        sessions::idle_expires_at.eq(idle),
-                        sessions::absolute_expires_at.eq(absolute),
-                    ))
-                    .execute(conn)
-                    .map_err(crate::db::DbError::from)
+                let row = NewSession {
+                    id: &row_id,
+                    staff_id,
+                    state: &json,
+                    now,
+                    idle_expires_at: idle,
+                    absolute_expires_at: absolute,
+                };
+                sessions::insert(conn, &row).map_err(DbError::from)
             })
             .await
             .map_err(|e| SaveError::Other(e.into()))?;
@@ -170,19 +147,8 @@ impl SessionStore for SqliteSessionStore {
         // while this request ran stays deleted.
         self.db
             .write(move |conn| {
-                diesel::update(
-                    sessions::table
-                        .find(row_id)
-                        .filter(sessions::idle_expires_at.gt(now))
-                        .filter(sessions::absolute_expires_at.gt(now)),
-                )
-                .set((
-                    sessions::state.eq(json),
-                    sessions::staff_id.eq(staff_id),
-                    sessions::idle_expires_at.eq(idle),
-                ))
-                .execute(conn)
-                .map_err(crate::db::DbError::from)
+                sessions::update_live(conn, &row_id, staff_id, &json, now, idle)
+                    .map_err(DbError::from)
             })
             .await
             .map_err(|e| UpdateError::Other(e.into()))?;
@@ -203,16 +169,7 @@ impl SessionStore for SqliteSessionStore {
         }
         let row_id = id.clone();
         self.db
-            .write(move |conn| {
-                diesel::update(
-                    sessions::table
-                        .find(row_id)
-                        .filter(sessions::idle_expires_at.gt(now)),
-                )
-                .set(sessions::idle_expires_at.eq(idle))
-                .execute(conn)
-                .map_err(crate::db::DbError::from)
-            })
+            .write(move |conn| sessions::extend(conn, &row_id, now, idle).map_err(DbError::from))
             .await?;
         self.remember_extension(&id, idle);
         Ok(())
@@ -222,17 +179,8 @@ impl SessionStore for SqliteSessionStore {
         let id = stored_id(session_key);
         self.forget(&id);
         self.db
-            .write(move |conn| {
-                diesel::delete(sessions::table.find(id))
-                    .execute(conn)
-                    .map_err(crate::db::DbError::from)
-            })
+            .write(move |conn| sessions::delete(conn, &id).map_err(DbError::from))
             .await?;
         Ok(())
     }
-}
-
-/// Ends every session of one staff member at once (departure).
-pub fn end_sessions_of(conn: &mut SqliteConnection, staff_id: i32) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::staff_id.eq(staff_id))).execute(conn)
 }

@@ -3,6 +3,8 @@
 
 use diesel::prelude::*;
 
+use crate::domain::StaffId;
+
 use crate::db::schema::{admin_audit, staff};
 
 /// An audit line with the name of who made the change.
@@ -18,7 +20,7 @@ pub struct AdminAuditRow {
 /// Appends one line; call it in the same transaction as the change.
 pub fn record(
     conn: &mut SqliteConnection,
-    actor_id: Option<i32>,
+    actor_id: Option<StaffId>,
     action: &str,
     detail: &str,
     at: i64,

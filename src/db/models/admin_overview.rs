@@ -3,13 +3,15 @@
 
 use diesel::prelude::*;
 
+use crate::domain::{CaseId, OutboxMessageId};
+
 use crate::db::schema::{cases, outbox_messages};
 
 /// A Slack heads-up that Slack refused for good, with its case.
 #[derive(Queryable, Debug, Clone)]
 pub struct FailedDelivery {
-    pub message_id: i32,
-    pub case_id: i32,
+    pub message_id: OutboxMessageId,
+    pub case_id: CaseId,
     pub customer_name: String,
     pub attempts: i32,
     pub last_error: Option<String>,

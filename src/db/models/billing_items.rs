@@ -2,46 +2,45 @@
 
 use diesel::prelude::*;
 
+use crate::domain::{BillingItemId, BillingStatus, CaseId, Money, ReviewState, StaffId};
+
 use crate::db::schema::billing_items;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = billing_items)]
 pub struct BillingItemRow {
-    pub id: i32,
-    pub case_id: i32,
-    pub amount_cents: i64,
-    pub review: String,
-    pub status: String,
+    pub id: BillingItemId,
+    pub case_id: CaseId,
+    #[diesel(column_name = amount_cents)]
+    pub amount: Money,
+    pub review: ReviewState,
+    pub status: BillingStatus,
     pub payment_reference: Option<String>,
     pub review_notes: Option<String>,
-    pub reviewed_by: Option<i32>,
+    pub reviewed_by: Option<StaffId>,
     pub reviewed_at: Option<i64>,
-    pub issued_by: Option<i32>,
+    pub issued_by: Option<StaffId>,
     pub issued_at: Option<i64>,
     pub denial_seen_at: Option<i64>,
     pub created_at: i64,
 }
 
 /// The billing item's own status: still to do, or how it ended.
-pub const IN_PROGRESS: &str = "in_progress";
-pub const ISSUED: &str = "issued";
-pub const DENIED: &str = "denied";
-pub const WITHDRAWN: &str = "withdrawn";
 
 impl BillingItemRow {
     pub fn insert(
         conn: &mut SqliteConnection,
-        case_id: i32,
-        amount_cents: i64,
-        review: &str,
+        case_id: CaseId,
+        amount: Money,
+        review: ReviewState,
         now: i64,
-    ) -> QueryResult<i32> {
+    ) -> QueryResult<BillingItemId> {
         diesel::insert_into(billing_items::table)
             .values((
                 billing_items::case_id.eq(case_id),
-                billing_items::amount_cents.eq(amount_cents),
+                billing_items::amount_cents.eq(amount),
                 billing_items::review.eq(review),
-                billing_items::status.eq(IN_PROGRESS),
+                billing_items::status.eq(BillingStatus::InProgress),
                 billing_items::created_at.eq(now),
             ))
             .returning(billing_items::id)
@@ -50,7 +49,7 @@ impl BillingItemRow {
 
     pub fn for_case(
         conn: &mut SqliteConnection,
-        case_id: i32,
+        case_id: CaseId,
     ) -> QueryResult<Option<BillingItemRow>> {
         billing_items::table
             .filter(billing_items::case_id.eq(case_id))
@@ -60,21 +59,21 @@ impl BillingItemRow {
     }
 
     /// Withdraws the refund if billing has not acted on it yet.
-    pub fn withdraw_untouched(conn: &mut SqliteConnection, case_id: i32) -> QueryResult<bool> {
+    pub fn withdraw_untouched(conn: &mut SqliteConnection, case_id: CaseId) -> QueryResult<bool> {
         let changed = diesel::update(
             billing_items::table
                 .filter(billing_items::case_id.eq(case_id))
-                .filter(billing_items::status.eq(IN_PROGRESS))
-                .filter(billing_items::review.ne("approved")),
+                .filter(billing_items::status.eq(BillingStatus::InProgress))
+                .filter(billing_items::review.ne(ReviewState::Approved)),
         )
-        .set(billing_items::status.eq(WITHDRAWN))
+        .set(billing_items::status.eq(BillingStatus::Withdrawn))
         .execute(conn)?;
         Ok(changed == 1)
     }
 }
 
 impl BillingItemRow {
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<BillingItemRow> {
+    pub fn find(conn: &mut SqliteConnection, id: BillingItemId) -> QueryResult<BillingItemRow> {
         billing_items::table
             .find(id)
             .select(BillingItemRow::as_select())
@@ -85,19 +84,21 @@ impl BillingItemRow {
     /// review; false if someone else acted first.
     pub fn issue_if_ready(
         conn: &mut SqliteConnection,
-        id: i32,
+        id: BillingItemId,
         reference: Option<&str>,
-        by: i32,
+        by: StaffId,
         now: i64,
     ) -> QueryResult<bool> {
         let changed = diesel::update(
             billing_items::table
                 .find(id)
-                .filter(billing_items::status.eq(IN_PROGRESS))
-                .filter(billing_items::review.eq_any(["not_needed", "approved"])),
+                .filter(billing_items::status.eq(BillingStatus::InProgress))
+                .filter(
+                    billing_items::review.eq_any([ReviewState::NotNeeded, ReviewState::Approved]),
+                ),
         )
         .set((
-            billing_items::status.eq(ISSUED),
+            billing_items::status.eq(BillingStatus::Issued),
             billing_items::payment_reference.eq(reference),
             billing_items::issued_by.eq(by),
             billing_items::issued_at.eq(now),
@@ -109,22 +110,22 @@ impl BillingItemRow {
     /// Records the review of a refund over the limit if it still awaits one.
     pub fn review_if_pending(
         conn: &mut SqliteConnection,
-        id: i32,
+        id: BillingItemId,
         approved: bool,
         notes: Option<&str>,
-        by: i32,
+        by: StaffId,
         now: i64,
     ) -> QueryResult<bool> {
         let (review, status) = if approved {
-            ("approved", IN_PROGRESS)
+            (ReviewState::Approved, BillingStatus::InProgress)
         } else {
-            ("denied", DENIED)
+            (ReviewState::Denied, BillingStatus::Denied)
         };
         let changed = diesel::update(
             billing_items::table
                 .find(id)
-                .filter(billing_items::status.eq(IN_PROGRESS))
-                .filter(billing_items::review.eq("needs_review")),
+                .filter(billing_items::status.eq(BillingStatus::InProgress))
+                .filter(billing_items::review.eq(ReviewState::NeedsReview)),
         )
         .set((
             billing_items::review.eq(review),
@@ -135,5 +136,19 @@ impl BillingItemRow {
         ))
         .execute(conn)?;
         Ok(changed == 1)
+    }
+}
+
+impl BillingItemRow {
+    /// The submitting agent saw the denial at `at` (demo data writes this
+    /// for old cases; the case page does it through `views::waiting_list`).
+    pub fn mark_denial_seen(
+        conn: &mut SqliteConnection,
+        id: BillingItemId,
+        at: i64,
+    ) -> QueryResult<usize> {
+        diesel::update(billing_items::table.find(id))
+            .set(billing_items::denial_seen_at.eq(at))
+            .execute(conn)
     }
 }

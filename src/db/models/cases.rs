@@ -2,29 +2,36 @@
 
 use diesel::prelude::*;
 
+use crate::domain::{
+    CancellationStatus, CaseId, CaseState, LevelId, Money, RefundStatus, RequestKind, ServerId,
+    StaffId, Tracks,
+};
+
 use crate::db::schema::cases;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = cases)]
 pub struct CaseRow {
-    pub id: i32,
+    pub id: CaseId,
     pub customer_name: String,
     pub account_id: String,
     pub support_ticket: Option<String>,
-    pub request: String,
-    pub level_id: i32,
-    pub server_id: i32,
-    pub ar_balance_cents: i64,
-    pub refund_amount_cents: Option<i64>,
+    pub request: RequestKind,
+    pub level_id: LevelId,
+    pub server_id: ServerId,
+    #[diesel(column_name = ar_balance_cents)]
+    pub ar_balance: Money,
+    #[diesel(column_name = refund_amount_cents)]
+    pub refund_amount: Option<Money>,
     pub refund_reason: Option<String>,
     pub notes: Option<String>,
-    pub original_rep_id: Option<i32>,
-    pub submitted_by: i32,
+    pub original_rep_id: Option<StaffId>,
+    pub submitted_by: StaffId,
     pub policy_version: i32,
     pub facts_snapshot: String,
     pub decision: String,
-    pub cancellation_status: Option<String>,
-    pub refund_status: Option<String>,
+    pub cancellation_status: Option<CancellationStatus>,
+    pub refund_status: Option<RefundStatus>,
     pub is_open: bool,
     pub created_at: i64,
     pub updated_at: i64,
@@ -36,34 +43,43 @@ pub struct NewCaseRow<'a> {
     pub customer_name: &'a str,
     pub account_id: &'a str,
     pub support_ticket: Option<&'a str>,
-    pub request: &'a str,
-    pub level_id: i32,
-    pub server_id: i32,
-    pub ar_balance_cents: i64,
-    pub refund_amount_cents: Option<i64>,
+    pub request: RequestKind,
+    pub level_id: LevelId,
+    pub server_id: ServerId,
+    #[diesel(column_name = ar_balance_cents)]
+    pub ar_balance: Money,
+    #[diesel(column_name = refund_amount_cents)]
+    pub refund_amount: Option<Money>,
     pub refund_reason: Option<&'a str>,
     pub notes: Option<&'a str>,
-    pub original_rep_id: Option<i32>,
-    pub submitted_by: i32,
+    pub original_rep_id: Option<StaffId>,
+    pub submitted_by: StaffId,
     pub policy_version: i32,
     pub facts_snapshot: &'a str,
     pub decision: &'a str,
-    pub cancellation_status: Option<&'a str>,
-    pub refund_status: Option<&'a str>,
+    pub cancellation_status: Option<CancellationStatus>,
+    pub refund_status: Option<RefundStatus>,
     pub is_open: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl CaseRow {
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<CaseRow> {
+    pub fn tracks(&self) -> Tracks {
+        Tracks {
+            cancellation: self.cancellation_status,
+            refund: self.refund_status,
+        }
+    }
+
+    pub fn find(conn: &mut SqliteConnection, id: CaseId) -> QueryResult<CaseRow> {
         cases::table
             .find(id)
             .select(CaseRow::as_select())
             .first(conn)
     }
 
-    pub fn insert(conn: &mut SqliteConnection, row: &NewCaseRow<'_>) -> QueryResult<i32> {
+    pub fn insert(conn: &mut SqliteConnection, row: &NewCaseRow<'_>) -> QueryResult<CaseId> {
         diesel::insert_into(cases::table)
             .values(row)
             .returning(cases::id)
@@ -74,7 +90,7 @@ impl CaseRow {
     pub fn open_for_account(
         conn: &mut SqliteConnection,
         account_id: &str,
-    ) -> QueryResult<Option<i32>> {
+    ) -> QueryResult<Option<CaseId>> {
         cases::table
             .filter(cases::account_id.eq(account_id))
             .filter(cases::is_open.eq(true))
@@ -89,26 +105,25 @@ impl CaseRow {
     /// of two people acting at once, one wins).
     pub fn move_tracks(
         conn: &mut SqliteConnection,
-        id: i32,
-        expected: (Option<&str>, Option<&str>),
-        next: (Option<&str>, Option<&str>),
-        is_open: bool,
+        id: CaseId,
+        expected: Tracks,
+        next: Tracks,
         now: i64,
     ) -> QueryResult<bool> {
         let mut query = diesel::update(cases::table.find(id)).into_boxed();
-        query = match expected.0 {
+        query = match expected.cancellation {
             Some(status) => query.filter(cases::cancellation_status.eq(status)),
             None => query.filter(cases::cancellation_status.is_null()),
         };
-        query = match expected.1 {
+        query = match expected.refund {
             Some(status) => query.filter(cases::refund_status.eq(status)),
             None => query.filter(cases::refund_status.is_null()),
         };
         let changed = query
             .set((
-                cases::cancellation_status.eq(next.0),
-                cases::refund_status.eq(next.1),
-                cases::is_open.eq(is_open),
+                cases::cancellation_status.eq(next.cancellation),
+                cases::refund_status.eq(next.refund),
+                cases::is_open.eq(next.state() == CaseState::Open),
                 cases::updated_at.eq(now),
             ))
             .execute(conn)?;

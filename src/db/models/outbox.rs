@@ -7,6 +7,8 @@
 
 use diesel::prelude::*;
 
+use crate::domain::{CaseId, OutboxMessageId};
+
 use crate::db::schema::outbox_messages;
 
 pub const SLACK_CHANNEL: &str = "slack";
@@ -21,7 +23,7 @@ const NOT_CONFIGURED: &str = "not_configured";
 /// the worker (`AppState::outbox.wake()`) after the commit.
 pub fn enqueue_heads_up(
     conn: &mut SqliteConnection,
-    case_id: i32,
+    case_id: CaseId,
     text: &str,
     configured: bool,
     now: i64,
@@ -103,8 +105,8 @@ impl SlackDelivery {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = outbox_messages, check_for_backend(diesel::sqlite::Sqlite))]
 pub struct OutboxRow {
-    pub id: i32,
-    pub case_id: i32,
+    pub id: OutboxMessageId,
+    pub case_id: CaseId,
     pub channel: String,
     pub text: String,
     pub status: String,
@@ -138,7 +140,7 @@ impl From<OutboxRow> for SlackDelivery {
 /// ever be more than one).
 pub fn delivery_for_case(
     conn: &mut SqliteConnection,
-    case_id: i32,
+    case_id: CaseId,
 ) -> QueryResult<Option<SlackDelivery>> {
     outbox_messages::table
         .filter(outbox_messages::case_id.eq(case_id))
@@ -167,7 +169,7 @@ pub fn claim_next_due(
             outbox_messages::id.asc(),
         ))
         .select(outbox_messages::id)
-        .first::<i32>(conn)
+        .first::<OutboxMessageId>(conn)
         .optional()?
     else {
         return Ok(None);
@@ -185,7 +187,11 @@ pub fn claim_next_due(
 
 /// Records that Slack took the message. Only a pending row changes, so a
 /// delivered row is never picked again.
-pub fn mark_delivered(conn: &mut SqliteConnection, id: i32, now: i64) -> QueryResult<bool> {
+pub fn mark_delivered(
+    conn: &mut SqliteConnection,
+    id: OutboxMessageId,
+    now: i64,
+) -> QueryResult<bool> {
     diesel::update(
         outbox_messages::table
             .find(id)
@@ -203,7 +209,7 @@ pub fn mark_delivered(conn: &mut SqliteConnection, id: i32, now: i64) -> QueryRe
 /// Records a failed try and when to try again.
 pub fn schedule_retry(
     conn: &mut SqliteConnection,
-    id: i32,
+    id: OutboxMessageId,
     next_attempt_at: i64,
     error: &str,
 ) -> QueryResult<bool> {
@@ -221,7 +227,11 @@ pub fn schedule_retry(
 }
 
 /// Records that Slack refused the message for good.
-pub fn mark_failed(conn: &mut SqliteConnection, id: i32, reason: &str) -> QueryResult<bool> {
+pub fn mark_failed(
+    conn: &mut SqliteConnection,
+    id: OutboxMessageId,
+    reason: &str,
+) -> QueryResult<bool> {
     diesel::update(
         outbox_messages::table
             .find(id)

@@ -2,22 +2,24 @@
 
 use diesel::prelude::*;
 
+use crate::domain::{CancellationRoute, LevelId, Money, ServerId, StaffId};
+
 use crate::db::schema::{customer_levels, policy_versions, servers, staff};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = customer_levels)]
 pub struct LevelRow {
-    pub id: i32,
+    pub id: LevelId,
     pub name: String,
     pub rank: i32,
-    pub route: String,
+    pub route: CancellationRoute,
     pub retired_at: Option<i64>,
 }
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = servers)]
 pub struct ServerRow {
-    pub id: i32,
+    pub id: ServerId,
     pub name: String,
     pub exit_survey_url: String,
     pub retired_at: Option<i64>,
@@ -27,9 +29,11 @@ pub struct ServerRow {
 #[diesel(table_name = policy_versions)]
 pub struct PolicyRow {
     pub version: i32,
-    pub ar_limit_cents: i64,
-    pub refund_review_limit_cents: i64,
-    pub created_by: Option<i32>,
+    #[diesel(column_name = ar_limit_cents)]
+    pub ar_limit: Money,
+    #[diesel(column_name = refund_review_limit_cents)]
+    pub refund_review_limit: Money,
+    pub created_by: Option<StaffId>,
     pub created_at: i64,
 }
 
@@ -43,7 +47,7 @@ impl LevelRow {
             .load(conn)
     }
 
-    pub fn find_active(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<LevelRow>> {
+    pub fn find_active(conn: &mut SqliteConnection, id: LevelId) -> QueryResult<Option<LevelRow>> {
         customer_levels::table
             .find(id)
             .filter(customer_levels::retired_at.is_null())
@@ -62,7 +66,10 @@ impl ServerRow {
             .load(conn)
     }
 
-    pub fn find_active(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<ServerRow>> {
+    pub fn find_active(
+        conn: &mut SqliteConnection,
+        id: ServerId,
+    ) -> QueryResult<Option<ServerRow>> {
         servers::table
             .find(id)
             .filter(servers::retired_at.is_null())
@@ -92,7 +99,7 @@ impl PolicyRow {
 // What the admin screens need (SPEC §4 /admin/levels, /admin/servers, /admin/policy).
 
 impl LevelRow {
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<LevelRow> {
+    pub fn find(conn: &mut SqliteConnection, id: LevelId) -> QueryResult<LevelRow> {
         customer_levels::table
             .find(id)
             .select(LevelRow::as_select())
@@ -122,8 +129,8 @@ impl LevelRow {
         conn: &mut SqliteConnection,
         name: &str,
         rank: i32,
-        route: &str,
-    ) -> QueryResult<i32> {
+        route: CancellationRoute,
+    ) -> QueryResult<LevelId> {
         diesel::insert_into(customer_levels::table)
             .values((
                 customer_levels::name.eq(name),
@@ -134,14 +141,18 @@ impl LevelRow {
             .get_result(conn)
     }
 
-    pub fn set_route(conn: &mut SqliteConnection, id: i32, route: &str) -> QueryResult<usize> {
+    pub fn set_route(
+        conn: &mut SqliteConnection,
+        id: LevelId,
+        route: CancellationRoute,
+    ) -> QueryResult<usize> {
         diesel::update(customer_levels::table.find(id))
             .set(customer_levels::route.eq(route))
             .execute(conn)
     }
 
     /// Retires a level in use; 0 when it was already retired.
-    pub fn retire(conn: &mut SqliteConnection, id: i32, at: i64) -> QueryResult<usize> {
+    pub fn retire(conn: &mut SqliteConnection, id: LevelId, at: i64) -> QueryResult<usize> {
         diesel::update(
             customer_levels::table
                 .find(id)
@@ -153,7 +164,7 @@ impl LevelRow {
 }
 
 impl ServerRow {
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<ServerRow> {
+    pub fn find(conn: &mut SqliteConnection, id: ServerId) -> QueryResult<ServerRow> {
         servers::table
             .find(id)
             .select(ServerRow::as_select())
@@ -172,9 +183,9 @@ impl ServerRow {
     pub fn name_taken(
         conn: &mut SqliteConnection,
         name: &str,
-        except: Option<i32>,
+        except: Option<ServerId>,
     ) -> QueryResult<bool> {
-        let id: Option<i32> = servers::table
+        let id: Option<ServerId> = servers::table
             .filter(servers::name.eq(name))
             .select(servers::id)
             .first(conn)
@@ -182,7 +193,7 @@ impl ServerRow {
         Ok(id.is_some_and(|id| Some(id) != except))
     }
 
-    pub fn insert(conn: &mut SqliteConnection, name: &str, url: &str) -> QueryResult<i32> {
+    pub fn insert(conn: &mut SqliteConnection, name: &str, url: &str) -> QueryResult<ServerId> {
         diesel::insert_into(servers::table)
             .values((servers::name.eq(name), servers::exit_survey_url.eq(url)))
             .returning(servers::id)
@@ -191,7 +202,7 @@ impl ServerRow {
 
     pub fn update(
         conn: &mut SqliteConnection,
-        id: i32,
+        id: ServerId,
         name: &str,
         url: &str,
     ) -> QueryResult<usize> {
@@ -201,7 +212,7 @@ impl ServerRow {
     }
 
     /// Retires a server still in service; 0 when it was already retired.
-    pub fn retire(conn: &mut SqliteConnection, id: i32, at: i64) -> QueryResult<usize> {
+    pub fn retire(conn: &mut SqliteConnection, id: ServerId, at: i64) -> QueryResult<usize> {
         diesel::update(
             servers::table
                 .find(id)
@@ -216,8 +227,8 @@ impl ServerRow {
 #[derive(Queryable, Debug, Clone)]
 pub struct PolicyHistoryRow {
     pub version: i32,
-    pub ar_limit_cents: i64,
-    pub refund_review_limit_cents: i64,
+    pub ar_limit: Money,
+    pub refund_review_limit: Money,
     pub created_at: i64,
     pub created_by_name: Option<String>,
 }
@@ -226,17 +237,17 @@ impl PolicyRow {
     /// Adds the next version after the latest one; returns its number.
     pub fn insert_next(
         conn: &mut SqliteConnection,
-        ar_limit_cents: i64,
-        refund_review_limit_cents: i64,
-        created_by: i32,
+        ar_limit: Money,
+        refund_review_limit: Money,
+        created_by: StaffId,
         at: i64,
     ) -> QueryResult<i32> {
         let next = PolicyRow::current(conn)?.version + 1;
         diesel::insert_into(policy_versions::table)
             .values((
                 policy_versions::version.eq(next),
-                policy_versions::ar_limit_cents.eq(ar_limit_cents),
-                policy_versions::refund_review_limit_cents.eq(refund_review_limit_cents),
+                policy_versions::ar_limit_cents.eq(ar_limit),
+                policy_versions::refund_review_limit_cents.eq(refund_review_limit),
                 policy_versions::created_by.eq(created_by),
                 policy_versions::created_at.eq(at),
             ))

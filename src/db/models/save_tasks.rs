@@ -2,31 +2,33 @@
 
 use diesel::prelude::*;
 
+use crate::domain::{CaseId, SaveOutcome, SaveTaskId, StaffId};
+
 use crate::db::schema::save_tasks;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = save_tasks)]
 pub struct SaveTaskRow {
-    pub id: i32,
-    pub case_id: i32,
-    pub assignee_id: i32,
+    pub id: SaveTaskId,
+    pub case_id: CaseId,
+    pub assignee_id: StaffId,
     pub fell_back: bool,
     pub is_open: bool,
-    pub outcome: Option<String>,
+    pub outcome: Option<SaveOutcome>,
     pub attempts: i32,
     pub created_at: i64,
     pub closed_at: Option<i64>,
-    pub closed_by: Option<i32>,
+    pub closed_by: Option<StaffId>,
 }
 
 impl SaveTaskRow {
     pub fn insert(
         conn: &mut SqliteConnection,
-        case_id: i32,
-        assignee_id: i32,
+        case_id: CaseId,
+        assignee_id: StaffId,
         fell_back: bool,
         now: i64,
-    ) -> QueryResult<i32> {
+    ) -> QueryResult<SaveTaskId> {
         diesel::insert_into(save_tasks::table)
             .values((
                 save_tasks::case_id.eq(case_id),
@@ -40,7 +42,10 @@ impl SaveTaskRow {
             .get_result(conn)
     }
 
-    pub fn for_case(conn: &mut SqliteConnection, case_id: i32) -> QueryResult<Option<SaveTaskRow>> {
+    pub fn for_case(
+        conn: &mut SqliteConnection,
+        case_id: CaseId,
+    ) -> QueryResult<Option<SaveTaskRow>> {
         save_tasks::table
             .filter(save_tasks::case_id.eq(case_id))
             .select(SaveTaskRow::as_select())
@@ -51,8 +56,8 @@ impl SaveTaskRow {
     /// Closes the case's task if it is still open (withdrawal).
     pub fn close_for_case(
         conn: &mut SqliteConnection,
-        case_id: i32,
-        by: i32,
+        case_id: CaseId,
+        by: StaffId,
         now: i64,
     ) -> QueryResult<usize> {
         diesel::update(
@@ -70,7 +75,7 @@ impl SaveTaskRow {
 }
 
 impl SaveTaskRow {
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<SaveTaskRow> {
+    pub fn find(conn: &mut SqliteConnection, id: SaveTaskId) -> QueryResult<SaveTaskRow> {
         save_tasks::table
             .find(id)
             .select(SaveTaskRow::as_select())
@@ -81,9 +86,9 @@ impl SaveTaskRow {
     /// closed it first.
     pub fn close_if_open(
         conn: &mut SqliteConnection,
-        id: i32,
-        outcome: &str,
-        by: i32,
+        id: SaveTaskId,
+        outcome: SaveOutcome,
+        by: StaffId,
         now: i64,
     ) -> QueryResult<bool> {
         let changed = diesel::update(
@@ -104,7 +109,10 @@ impl SaveTaskRow {
 
     /// Counts an unanswered call on an open task; the new attempt count, or
     /// None if the task was closed meanwhile.
-    pub fn count_attempt_if_open(conn: &mut SqliteConnection, id: i32) -> QueryResult<Option<i32>> {
+    pub fn count_attempt_if_open(
+        conn: &mut SqliteConnection,
+        id: SaveTaskId,
+    ) -> QueryResult<Option<i32>> {
         diesel::update(
             save_tasks::table
                 .find(id)
@@ -114,5 +122,71 @@ impl SaveTaskRow {
         .returning(save_tasks::attempts)
         .get_result(conn)
         .optional()
+    }
+}
+
+impl SaveTaskRow {
+    /// The open tasks of one person, oldest first: (task, case).
+    pub fn open_of(
+        conn: &mut SqliteConnection,
+        assignee: StaffId,
+    ) -> QueryResult<Vec<(SaveTaskId, CaseId)>> {
+        save_tasks::table
+            .filter(save_tasks::assignee_id.eq(assignee))
+            .filter(save_tasks::is_open.eq(true))
+            .order(save_tasks::id)
+            .select((save_tasks::id, save_tasks::case_id))
+            .load(conn)
+    }
+
+    /// The conditional update: only an open task still assigned to `from`.
+    /// `fell_back` marks a task that went to the fallback owner because its
+    /// rep left, as intake marks one whose rep had already left.
+    pub fn move_if_open(
+        conn: &mut SqliteConnection,
+        id: SaveTaskId,
+        from: StaffId,
+        to: StaffId,
+        fell_back: bool,
+    ) -> QueryResult<bool> {
+        let target = save_tasks::table
+            .filter(save_tasks::id.eq(id))
+            .filter(save_tasks::is_open.eq(true))
+            .filter(save_tasks::assignee_id.eq(from));
+        let changed = if fell_back {
+            diesel::update(target)
+                .set((
+                    save_tasks::assignee_id.eq(to),
+                    save_tasks::fell_back.eq(true),
+                ))
+                .execute(conn)?
+        } else {
+            diesel::update(target)
+                .set(save_tasks::assignee_id.eq(to))
+                .execute(conn)?
+        };
+        Ok(changed == 1)
+    }
+
+    /// How many open save tasks each person holds.
+    pub fn open_counts(
+        conn: &mut SqliteConnection,
+    ) -> QueryResult<std::collections::HashMap<StaffId, i64>> {
+        use diesel::dsl::count_star;
+        let rows: Vec<(StaffId, i64)> = save_tasks::table
+            .filter(save_tasks::is_open.eq(true))
+            .group_by(save_tasks::assignee_id)
+            .select((save_tasks::assignee_id, count_star()))
+            .load(conn)?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// How many open save tasks one person holds.
+    pub fn open_count(conn: &mut SqliteConnection, assignee: StaffId) -> QueryResult<i64> {
+        save_tasks::table
+            .filter(save_tasks::is_open.eq(true))
+            .filter(save_tasks::assignee_id.eq(assignee))
+            .count()
+            .get_result(conn)
     }
 }

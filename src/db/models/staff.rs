@@ -1,15 +1,17 @@
 use diesel::prelude::*;
 
+use crate::domain::{Role, StaffId};
+
 use crate::db::schema::staff;
 
 /// A staff member as the app shows them. Deliberately without the password hash.
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = staff)]
 pub struct StaffRow {
-    pub id: i32,
+    pub id: StaffId,
     pub username: String,
     pub full_name: String,
-    pub role: String,
+    pub role: Role,
     pub receives_fallbacks: bool,
     pub departed_at: Option<i64>,
     pub last_sign_in_at: Option<i64>,
@@ -19,7 +21,7 @@ pub struct StaffRow {
 /// What sign-in needs to know about a username.
 #[derive(Queryable, Debug)]
 pub struct Credentials {
-    pub id: i32,
+    pub id: StaffId,
     pub password_hash: String,
     pub departed_at: Option<i64>,
 }
@@ -29,18 +31,25 @@ pub struct Credentials {
 pub struct NewStaffRow<'a> {
     pub username: &'a str,
     pub full_name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub password_hash: &'a str,
     pub receives_fallbacks: bool,
     pub created_at: i64,
 }
 
 impl StaffRow {
-    pub fn find(conn: &mut SqliteConnection, id: i32) -> QueryResult<StaffRow> {
+    pub fn find(conn: &mut SqliteConnection, id: StaffId) -> QueryResult<StaffRow> {
         staff::table
             .find(id)
             .select(StaffRow::as_select())
             .first(conn)
+    }
+
+    pub fn find_optional(
+        conn: &mut SqliteConnection,
+        id: StaffId,
+    ) -> QueryResult<Option<StaffRow>> {
+        StaffRow::find(conn, id).optional()
     }
 
     pub fn find_by_username(
@@ -65,7 +74,7 @@ impl StaffRow {
             .optional()
     }
 
-    pub fn insert(conn: &mut SqliteConnection, row: &NewStaffRow<'_>) -> QueryResult<i32> {
+    pub fn insert(conn: &mut SqliteConnection, row: &NewStaffRow<'_>) -> QueryResult<StaffId> {
         diesel::insert_into(staff::table)
             .values(row)
             .returning(staff::id)
@@ -76,7 +85,7 @@ impl StaffRow {
         staff::table.count().get_result(conn)
     }
 
-    pub fn record_sign_in(conn: &mut SqliteConnection, id: i32, at: i64) -> QueryResult<usize> {
+    pub fn record_sign_in(conn: &mut SqliteConnection, id: StaffId, at: i64) -> QueryResult<usize> {
         diesel::update(staff::table.find(id))
             .set(staff::last_sign_in_at.eq(at))
             .execute(conn)
@@ -92,7 +101,7 @@ impl StaffRow {
             .optional()
     }
 
-    pub fn by_role(conn: &mut SqliteConnection, role: &str) -> QueryResult<Vec<StaffRow>> {
+    pub fn by_role(conn: &mut SqliteConnection, role: Role) -> QueryResult<Vec<StaffRow>> {
         staff::table
             .filter(staff::role.eq(role))
             .order((staff::departed_at.is_not_null(), staff::full_name))
@@ -111,8 +120,8 @@ impl StaffRow {
     /// How many people with `role` have not left, leaving out `except`.
     pub fn count_active_in_role_except(
         conn: &mut SqliteConnection,
-        role: &str,
-        except: i32,
+        role: Role,
+        except: StaffId,
     ) -> QueryResult<i64> {
         staff::table
             .filter(staff::role.eq(role))
@@ -123,7 +132,7 @@ impl StaffRow {
     }
 
     /// Marks someone as departed; 0 when they had already left.
-    pub fn mark_departed(conn: &mut SqliteConnection, id: i32, at: i64) -> QueryResult<usize> {
+    pub fn mark_departed(conn: &mut SqliteConnection, id: StaffId, at: i64) -> QueryResult<usize> {
         diesel::update(staff::table.find(id).filter(staff::departed_at.is_null()))
             .set(staff::departed_at.eq(at))
             .execute(conn)
@@ -131,7 +140,7 @@ impl StaffRow {
 
     pub fn set_password_hash(
         conn: &mut SqliteConnection,
-        id: i32,
+        id: StaffId,
         password_hash: &str,
     ) -> QueryResult<usize> {
         diesel::update(staff::table.find(id))
@@ -140,7 +149,7 @@ impl StaffRow {
     }
 
     /// Makes `id` the one person who receives fallback save tasks.
-    pub fn make_fallback_owner(conn: &mut SqliteConnection, id: i32) -> QueryResult<usize> {
+    pub fn make_fallback_owner(conn: &mut SqliteConnection, id: StaffId) -> QueryResult<usize> {
         // The unique partial index allows one `true` at a time: clear first.
         diesel::update(staff::table.filter(staff::receives_fallbacks.eq(true)))
             .set(staff::receives_fallbacks.eq(false))

@@ -2,10 +2,12 @@
 
 use diesel::prelude::*;
 
+use crate::domain::CaseId;
+
 use crate::db::schema::{case_submissions, parked_forms};
 
 /// The case a form token already created, if any.
-pub fn case_for_token(conn: &mut SqliteConnection, token: &str) -> QueryResult<Option<i32>> {
+pub fn case_for_token(conn: &mut SqliteConnection, token: &str) -> QueryResult<Option<CaseId>> {
     case_submissions::table
         .find(token)
         .select(case_submissions::case_id)
@@ -16,7 +18,7 @@ pub fn case_for_token(conn: &mut SqliteConnection, token: &str) -> QueryResult<O
 pub fn record_token(
     conn: &mut SqliteConnection,
     token: &str,
-    case_id: i32,
+    case_id: CaseId,
     now: i64,
 ) -> QueryResult<usize> {
     diesel::insert_into(case_submissions::table)

@@ -1,113 +1,52 @@
 //! `/admin/levels`: customer levels, their rank and cancellation route.
 
-use actix_web::http::StatusCode;
+use std::ops::Deref;
+
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::reference::LevelRow;
-use crate::domain::{CancellationRoute, LevelName, Rank};
-use crate::services::ServiceError;
-use crate::services::admin_errors::AdminError;
-use crate::services::admin_reference;
+use crate::domain::{CancellationRoute, LevelId, LevelName, Rank};
+use crate::services::FieldErrors;
+use crate::services::admin::reference::{Level, add_level, change_route as change_level_route};
 use crate::state::AppState;
-use crate::web::errors::{AppError, render};
+use crate::web::errors::{AppError, Shown};
 use crate::web::extract::{Admins, Signed};
-use crate::web::layout::Layout;
 use crate::web::session::TypedSession;
 
-use super::staff::EmptyForm;
-use super::{FieldErrors, Refusal, when};
-
-pub struct LevelLine {
-    pub row: LevelRow,
-    pub route_label: &'static str,
-    pub retired: Option<String>,
-    pub errors: FieldErrors,
-}
+use super::reference::{
+    ReferenceScreen, ReferenceView, Target, after, reference_page, row_refused,
+};
 
 #[derive(Template)]
 #[template(path = "admin/levels.html")]
-struct LevelsPage {
-    layout: Layout,
-    notice: Option<String>,
-    error: Option<String>,
-    levels: Vec<LevelLine>,
+pub struct LevelsPage {
+    view: ReferenceView<Level>,
     routes: Vec<(&'static str, &'static str)>,
-    form: LevelForm,
-    errors: FieldErrors,
 }
 
-enum Target {
-    Add(LevelForm),
-    Row(i32),
-    Page,
-}
-
-async fn levels_page(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
-    status: StatusCode,
-    target: Target,
-    refusal: Refusal,
-) -> Result<HttpResponse, AppError> {
-    let rows = state
-        .db
-        .read(|conn| LevelRow::all(conn).map_err(AdminError::from))
-        .await?;
-    let zone = state.settings.timezone;
-    let Refusal { errors, message } = refusal;
-    let (mut form, mut form_errors, mut row_errors) =
-        (LevelForm::default(), FieldErrors::default(), None);
-    match target {
-        Target::Add(typed) => (form, form_errors) = (typed, errors),
-        Target::Row(id) => row_errors = Some((id, errors)),
-        Target::Page => {}
+impl Deref for LevelsPage {
+    type Target = ReferenceView<Level>;
+    fn deref(&self) -> &Self::Target {
+        &self.view
     }
-    let levels = rows
-        .into_iter()
-        .map(|row| LevelLine {
-            route_label: CancellationRoute::parse(&row.route)
-                .map_or("Unknown route", |r| r.label()),
-            retired: row.retired_at.map(|at| when(at, zone)),
-            errors: match &row_errors {
-                Some((id, errors)) if *id == row.id => errors.clone(),
-                _ => FieldErrors::default(),
-            },
-            row,
-        })
-        .collect();
-    let page = LevelsPage {
-        layout: Layout::signed_in(user, session),
-        notice: session.take_flash(),
-        error: message,
-        levels,
-        routes: CancellationRoute::ALL
-            .iter()
-            .map(|r| (r.as_str(), r.label()))
-            .collect(),
-        form,
-        errors: form_errors,
-    };
-    render(status, &page)
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError> {
-    let refusal = Refusal::fields(FieldErrors::default());
-    levels_page(
-        &state,
-        &user,
-        &session,
-        StatusCode::OK,
-        Target::Page,
-        refusal,
-    )
-    .await
+impl ReferenceScreen for Level {
+    const PATH: &'static str = "/admin/levels";
+    type AddForm = LevelForm;
+    type RowForm = RouteForm;
+    type Page = LevelsPage;
+
+    fn page(view: ReferenceView<Level>) -> LevelsPage {
+        LevelsPage {
+            view,
+            routes: CancellationRoute::ALL
+                .iter()
+                .map(|r| (r.as_str(), r.label()))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -118,26 +57,17 @@ pub struct LevelForm {
     pub route: String,
 }
 
-/// A 303 back to the levels with a notice, or the levels again with the refusal.
-async fn after<T>(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
-    result: Result<T, AdminError>,
-    notice: impl FnOnce(T) -> String,
-    target: Target,
-) -> Result<HttpResponse, AppError> {
-    super::after(session, result, notice, "/admin/levels", |refusal| {
-        levels_page(
-            state,
-            user,
-            session,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            target,
-            refusal,
-        )
-    })
-    .await
+impl LevelForm {
+    fn parse(&self) -> Result<(LevelName, Rank, CancellationRoute), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", LevelName::parse(&self.name));
+        let rank = errors.check("rank", Rank::parse(&self.rank));
+        let route = errors.check("route", CancellationRoute::parse(&self.route));
+        match (name, rank, route) {
+            (Some(name), Some(rank), Some(route)) => Ok((name, rank, route)),
+            _ => Err(errors),
+        }
+    }
 }
 
 pub async fn add(
@@ -147,35 +77,28 @@ pub async fn add(
     form: web::Form<LevelForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let name = errors.check("name", LevelName::parse(&form.name));
-    let rank = errors.check("rank", Rank::parse(&form.rank));
-    let route = errors.check("route", CancellationRoute::parse(&form.route));
-    let (Some(name), Some(rank), Some(route)) = (name, rank, route) else {
-        let refusal = Refusal::fields(errors);
-        return levels_page(
-            &state,
-            &user,
-            &session,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Target::Add(form),
-            refusal,
-        )
-        .await;
+    let (name, rank, route) = match form.parse() {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let shown = Shown::invalid(errors);
+            return reference_page(&state, &user, &session, shown, Target::<Level>::Add(form))
+                .await;
+        }
     };
-    let (actor, now) = (user.id, state.clock.unix());
-    let result = state
-        .db
-        .write(move |conn| {
-            admin_reference::add_level(conn, actor, &name, rank, route, now)?;
-            Ok(name)
-        })
-        .await;
-    let notice = |name: LevelName| format!("Level {name} was added.");
-    after(&state, &user, &session, result, notice, Target::Add(form)).await
+    let notice = format!("Level {name} was added.");
+    let result = add_level(&state, user.actor(), name, rank, route).await;
+    after(
+        &state,
+        &user,
+        &session,
+        result,
+        |_| notice,
+        Target::<Level>::Add(form),
+    )
+    .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct RouteForm {
     route: String,
@@ -185,53 +108,32 @@ pub async fn change_route(
     state: web::Data<AppState>,
     user: Signed<Admins>,
     session: TypedSession,
-    path: web::Path<i32>,
+    path: web::Path<LevelId>,
     form: web::Form<RouteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, id, now) = (user.id, path.into_inner(), state.clock.unix());
-    let result = match CancellationRoute::parse(&form.route) {
-        Ok(route) => {
-            state
-                .db
-                .write(move |conn| admin_reference::change_route(conn, actor, id, route, now))
-                .await
-        }
+    let (id, form) = (path.into_inner(), form.into_inner());
+    let route = match CancellationRoute::parse(&form.route) {
+        Ok(route) => route,
         Err(e) => {
-            // A level that does not exist is 404, whatever was chosen.
-            state
-                .db
-                .read(move |conn| LevelRow::find(conn, id).map_err(ServiceError::from))
-                .await?;
-            Err(AdminError::field("route", e))
+            let errors = FieldErrors::one("route", e.to_string());
+            return row_refused::<Level>(&state, &user, &session, id, form, errors).await;
         }
     };
-    let notice = |level: LevelRow| {
-        let route = CancellationRoute::parse(&level.route).map_or("", |r| r.label());
+    let result = change_level_route(&state, user.actor(), id, route).await;
+    let notice = |level: Level| {
         format!(
-            "New {} cases take the route {route}; old cases keep theirs.",
-            level.name
+            "New {} cases take the route {}; old cases keep theirs.",
+            level.name,
+            level.route.label()
         )
     };
-    after(&state, &user, &session, result, notice, Target::Row(id)).await
-}
-
-pub async fn retire(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-    path: web::Path<i32>,
-    _form: web::Form<EmptyForm>,
-) -> Result<HttpResponse, AppError> {
-    let (actor, id, now) = (user.id, path.into_inner(), state.clock.unix());
-    let result = state
-        .db
-        .write(move |conn| admin_reference::retire_level(conn, actor, id, now))
-        .await;
-    let notice = |level: LevelRow| {
-        format!(
-            "Level {} was retired: old cases keep it, new cases cannot choose it.",
-            level.name
-        )
-    };
-    after(&state, &user, &session, result, notice, Target::Page).await
+    after(
+        &state,
+        &user,
+        &session,
+        result,
+        notice,
+        Target::<Level>::Row(id, form),
+    )
+    .await
 }

@@ -5,9 +5,8 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::admin_audit::AdminAuditRow;
-use crate::services::admin_errors::AdminError;
-use crate::services::admin_overview::{self, Overview};
+use crate::domain::CaseId;
+use crate::services::admin::overview::{self as admin_overview, AuditLine as AuditRow, Overview};
 use crate::state::AppState;
 use crate::web::errors::{AppError, render};
 use crate::web::extract::{Admins, Signed};
@@ -24,7 +23,7 @@ pub struct AuditLine {
     pub detail: String,
 }
 
-fn audit_lines(rows: Vec<AdminAuditRow>, state: &AppState) -> Vec<AuditLine> {
+fn audit_lines(rows: Vec<AuditRow>, state: &AppState) -> Vec<AuditLine> {
     rows.into_iter()
         .map(|row| AuditLine {
             at: when(row.at, state.settings.timezone),
@@ -36,7 +35,7 @@ fn audit_lines(rows: Vec<AdminAuditRow>, state: &AppState) -> Vec<AuditLine> {
 }
 
 pub struct FailedLine {
-    pub case_id: i32,
+    pub case_id: CaseId,
     pub customer_name: String,
     pub attempts: i32,
     pub last_error: String,
@@ -58,11 +57,7 @@ pub async fn overview(
     user: Signed<Admins>,
     session: TypedSession,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.clock.unix();
-    let mut overview = state
-        .db
-        .read(move |conn| admin_overview::overview(conn, now))
-        .await?;
+    let mut overview = admin_overview::overview(&state, user.actor()).await?;
     let failed = std::mem::take(&mut overview.failed_deliveries)
         .into_iter()
         .map(|f| FailedLine {
@@ -108,10 +103,7 @@ pub async fn audit(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let before = query.into_inner().before;
-    let (rows, next) = state
-        .db
-        .read(move |conn| -> Result<_, AdminError> { admin_overview::audit_page(conn, before) })
-        .await?;
+    let (rows, next) = admin_overview::audit_page(&state, user.actor(), before).await?;
     let page = AuditPage {
         layout: Layout::signed_in(&user, &session),
         lines: audit_lines(rows, &state),

@@ -1,22 +1,21 @@
 //! `/admin/policy`: the limits, saved as a new version each time.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::reference::{PolicyHistoryRow, PolicyRow};
 use crate::domain::Money;
 use crate::procedure::Policy;
-use crate::services::admin_errors::AdminError;
-use crate::services::policy;
+use crate::services::FieldErrors;
+use crate::services::admin::policy::{policy_history, save_policy};
 use crate::state::AppState;
-use crate::web::errors::{AppError, render, see_other};
+use crate::web::answer::with_flash;
+use crate::web::errors::{AppError, Shown, render};
 use crate::web::extract::{Admins, Signed};
 use crate::web::layout::Layout;
 use crate::web::session::TypedSession;
 
-use super::{FieldErrors, Refusal, when};
+use super::when;
 
 pub struct VersionLine {
     pub version: i32,
@@ -44,33 +43,21 @@ fn prefill(money: Money) -> String {
     shown.replacen('$', "", 1)
 }
 
-fn shown(cents: i64) -> String {
-    Money::from_cents(cents).map_or_else(|| format!("{cents} cents"), |m| m.to_string())
-}
-
 async fn policy_page(
     state: &AppState,
     user: &Signed<Admins>,
     session: &TypedSession,
-    status: StatusCode,
+    shown: Shown,
     typed: Option<PolicyForm>,
-    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
-    let (current, rows) = state
-        .db
-        .read(
-            |conn| -> Result<(Policy, Vec<PolicyHistoryRow>), AdminError> {
-                Ok((policy::current_policy(conn)?, PolicyRow::history(conn)?))
-            },
-        )
-        .await?;
+    let (current, rows) = policy_history(state, user.actor()).await?;
     let zone = state.settings.timezone;
     let history = rows
         .into_iter()
         .map(|row| VersionLine {
             version: row.version,
-            ar_limit: shown(row.ar_limit_cents),
-            refund_review_limit: shown(row.refund_review_limit_cents),
+            ar_limit: row.ar_limit.to_string(),
+            refund_review_limit: row.refund_review_limit.to_string(),
             saved: if row.created_at == 0 && row.created_by_name.is_none() {
                 "When installed".to_owned()
             } else {
@@ -86,13 +73,13 @@ async fn policy_page(
     let page = PolicyPage {
         layout: Layout::signed_in(user, session),
         notice: session.take_flash(),
-        error: refusal.message,
+        error: shown.message,
         current,
         history,
         form,
-        errors: refusal.errors,
+        errors: shown.errors,
     };
-    render(status, &page)
+    render(shown.status, &page)
 }
 
 pub async fn show(
@@ -100,8 +87,7 @@ pub async fn show(
     user: Signed<Admins>,
     session: TypedSession,
 ) -> Result<HttpResponse, AppError> {
-    let refusal = Refusal::fields(FieldErrors::default());
-    policy_page(&state, &user, &session, StatusCode::OK, None, refusal).await
+    policy_page(&state, &user, &session, Shown::nothing(), None).await
 }
 
 #[derive(Deserialize, Clone)]
@@ -111,6 +97,18 @@ pub struct PolicyForm {
     pub refund_review_limit: String,
 }
 
+impl PolicyForm {
+    fn parse(&self) -> Result<(Money, Money), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let ar_limit = errors.check("ar_limit", Money::parse(&self.ar_limit));
+        let refund_review_limit = errors.check(
+            "refund_review_limit",
+            Money::parse(&self.refund_review_limit),
+        );
+        ar_limit.zip(refund_review_limit).ok_or(errors)
+    }
+}
+
 pub async fn save(
     state: web::Data<AppState>,
     user: Signed<Admins>,
@@ -118,48 +116,18 @@ pub async fn save(
     form: web::Form<PolicyForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let ar_limit = errors.check("ar_limit", Money::parse(&form.ar_limit));
-    let refund_review_limit = errors.check(
-        "refund_review_limit",
-        Money::parse(&form.refund_review_limit),
-    );
-    let (Some(ar), Some(refund)) = (ar_limit, refund_review_limit) else {
-        let refusal = Refusal::fields(errors);
-        return policy_page(
-            &state,
-            &user,
-            &session,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(form),
-            refusal,
-        )
-        .await;
+    let result = match form.parse() {
+        Ok((ar, refund)) => save_policy(&state, user.actor(), ar, refund).await,
+        Err(errors) => Err(errors.into()),
     };
-    let (actor, now) = (user.id, state.clock.unix());
-    let result = state
-        .db
-        .write(move |conn| policy::save_policy(conn, actor, ar, refund, now))
-        .await;
-    match result {
-        Ok(saved) => {
-            session.set_flash(&format!(
-                "Policy version {} saved: new cases use it, old cases keep theirs.",
-                saved.version
-            ));
-            Ok(see_other("/admin/policy"))
-        }
-        Err(error) => {
-            let refusal = Refusal::try_from(error)?;
-            policy_page(
-                &state,
-                &user,
-                &session,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(form),
-                refusal,
-            )
-            .await
-        }
-    }
+    let notice = |saved: Policy| {
+        format!(
+            "Policy version {} saved: new cases use it, old cases keep theirs.",
+            saved.version
+        )
+    };
+    with_flash(&session, result, notice, "/admin/policy", |shown| {
+        policy_page(&state, &user, &session, shown, Some(form))
+    })
+    .await
 }

@@ -5,25 +5,25 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::models::staff::StaffRow;
-use crate::domain::{FullName, Role, Username};
-use crate::services::admin_errors::AdminError;
-use crate::services::admin_staff::{self, StaffDirectory};
-use crate::services::passwords::Password;
-use crate::services::reassign::open_task_count;
-use crate::services::staff::{NewStaffMember, check_password};
+use crate::domain::{FullName, Password, Role, StaffId, Username};
+use crate::services::FieldErrors;
+use crate::services::admin::new_staff::NewStaffMember;
+use crate::services::admin::staff::{
+    self as admin_staff, Departure, DeparturePreview, StaffDirectory, StaffMember,
+};
 use crate::state::AppState;
+use crate::web::answer::with_flash;
 use crate::web::client_address::client_address;
-use crate::web::errors::{AppError, render, see_other};
+use crate::web::errors::{AppError, Shown, render};
 use crate::web::extract::{Admins, Signed};
 use crate::web::layout::Layout;
 use crate::web::session::TypedSession;
 
-use super::{FieldErrors, Refusal, when};
+use super::{EmptyForm, when};
 
 /// A directory row as shown.
 pub struct PersonLine {
-    pub id: i32,
+    pub id: StaffId,
     pub full_name: String,
     pub username: String,
     pub role: &'static str,
@@ -49,8 +49,8 @@ struct StaffPage {
     notice: Option<String>,
     error: Option<String>,
     people: Vec<PersonLine>,
-    fallback_owner: Option<StaffRow>,
-    retention_owners: Vec<StaffRow>,
+    fallback_owner: Option<StaffMember>,
+    retention_owners: Vec<StaffMember>,
     roles: Vec<(&'static str, &'static str)>,
     form: AddForm,
     errors: FieldErrors,
@@ -60,32 +60,27 @@ async fn staff_page(
     state: &AppState,
     user: &Signed<Admins>,
     session: &TypedSession,
-    status: StatusCode,
+    shown: Shown,
     form: AddForm,
-    refusal: Refusal,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.clock.unix();
     let StaffDirectory {
         people,
         fallback_owner,
         retention_owners,
-    } = state
-        .db
-        .read(move |conn| admin_staff::directory(conn, now))
-        .await?;
+    } = admin_staff::directory(state, user.actor()).await?;
     let zone = state.settings.timezone;
     let people = people
         .into_iter()
         .map(|p| PersonLine {
             id: p.staff.id,
-            full_name: p.staff.full_name,
-            username: p.staff.username,
-            role: p.role.map_or("Unknown role", Role::label),
+            role: p.staff.role.label(),
             departed: p.staff.departed_at.map(|at| when(at, zone)),
             last_sign_in: p
                 .staff
                 .last_sign_in_at
                 .map_or_else(|| "Never".to_owned(), |at| when(at, zone)),
+            full_name: p.staff.full_name,
+            username: p.staff.username,
             locked: p.locked,
             receives_fallbacks: p.staff.receives_fallbacks,
             open_tasks: p.open_tasks,
@@ -94,15 +89,15 @@ async fn staff_page(
     let page = StaffPage {
         layout: Layout::signed_in(user, session),
         notice: session.take_flash(),
-        error: refusal.message,
+        error: shown.message,
         people,
         fallback_owner,
         retention_owners,
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
         form,
-        errors: refusal.errors,
+        errors: shown.errors,
     };
-    render(status, &page)
+    render(shown.status, &page)
 }
 
 pub async fn list(
@@ -110,14 +105,12 @@ pub async fn list(
     user: Signed<Admins>,
     session: TypedSession,
 ) -> Result<HttpResponse, AppError> {
-    let refusal = Refusal::fields(FieldErrors::default());
     staff_page(
         &state,
         &user,
         &session,
-        StatusCode::OK,
+        Shown::nothing(),
         AddForm::default(),
-        refusal,
     )
     .await
 }
@@ -131,71 +124,65 @@ pub struct AddStaffForm {
     password: String,
 }
 
+impl AddStaffForm {
+    /// The new person and their password, or every field's error; and the
+    /// form as typed, without the password, to show again.
+    fn parse(self) -> (Result<(NewStaffMember, Password), FieldErrors>, AddForm) {
+        let mut errors = FieldErrors::default();
+        let full_name = errors.check("full_name", FullName::parse(&self.full_name));
+        let username = errors.check("username", Username::parse(&self.username));
+        let role = Role::parse(&self.role)
+            .map_err(|_| errors.add("role", "Choose a role"))
+            .ok();
+        let password = errors.check("password", Password::parse(&self.password));
+        let parsed = match (full_name, username, role, password) {
+            (Some(full_name), Some(username), Some(role), Some(password)) => Ok((
+                NewStaffMember {
+                    username,
+                    full_name,
+                    role,
+                },
+                password,
+            )),
+            _ => Err(errors),
+        };
+        let typed = AddForm {
+            full_name: self.full_name,
+            username: self.username,
+            role: self.role,
+        };
+        (parsed, typed)
+    }
+}
+
 pub async fn add(
     state: web::Data<AppState>,
     user: Signed<Admins>,
     session: TypedSession,
     form: web::Form<AddStaffForm>,
 ) -> Result<HttpResponse, AppError> {
-    let AddStaffForm {
-        full_name,
-        username,
-        role,
-        password,
-    } = form.into_inner();
-    let mut errors = FieldErrors::default();
-    let parsed_name = errors.check("full_name", FullName::parse(&full_name));
-    let parsed_username = errors.check("username", Username::parse(&username));
-    let parsed_role = Role::parse(&role)
-        .map_err(|_| errors.add("role", "Choose a role"))
-        .ok();
-    let password = Password::new(password);
-    if check_password(&password).is_err() {
-        errors.add("password", admin_staff::PASSWORD_TOO_SHORT);
-    }
-    let typed = AddForm {
-        full_name,
-        username,
-        role,
-    };
-    let (Some(full_name), Some(username), Some(role), true) =
-        (parsed_name, parsed_username, parsed_role, errors.is_empty())
-    else {
-        let refusal = Refusal::fields(errors);
-        return staff_page(
-            &state,
-            &user,
-            &session,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            typed,
-            refusal,
-        )
-        .await;
-    };
-    let member = NewStaffMember {
-        username,
-        full_name,
-        role,
-    };
-    let name = member.full_name.as_str().to_owned();
-    match admin_staff::add_staff_member(&state, user.id, member, password).await {
-        Ok(_) => {
-            session.set_flash(&format!("{name} was added as {}.", role.label()));
-            Ok(see_other("/admin/staff"))
+    let (parsed, typed) = form.into_inner().parse();
+    let result = match parsed {
+        Ok((member, password)) => {
+            let added = format!(
+                "{} was added as {}.",
+                member.full_name.as_str(),
+                member.role.label()
+            );
+            admin_staff::add_staff_member(&state, user.actor(), member, password)
+                .await
+                .map(|_| added)
         }
-        Err(error) => {
-            let refusal = Refusal::try_from(error)?;
-            staff_page(
-                &state,
-                &user,
-                &session,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                typed,
-                refusal,
-            )
-            .await
-        }
-    }
+        Err(errors) => Err(errors.into()),
+    };
+    with_flash(
+        &session,
+        result,
+        |notice| notice,
+        "/admin/staff",
+        |shown| staff_page(&state, &user, &session, shown, typed),
+    )
+    .await
 }
 
 /// A 303 back to the staff list with a notice, or the list again with the refusal.
@@ -203,44 +190,28 @@ async fn after(
     state: &AppState,
     user: &Signed<Admins>,
     session: &TypedSession,
-    result: Result<String, AdminError>,
+    result: Result<String, crate::services::ServiceError>,
 ) -> Result<HttpResponse, AppError> {
-    super::after(
+    with_flash(
         session,
         result,
         |notice| notice,
         "/admin/staff",
-        |refusal| {
-            staff_page(
-                state,
-                user,
-                session,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                AddForm::default(),
-                refusal,
-            )
-        },
+        |shown| staff_page(state, user, session, shown, AddForm::default()),
     )
     .await
 }
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EmptyForm {}
 
 pub async fn unlock(
     state: web::Data<AppState>,
     user: Signed<Admins>,
     session: TypedSession,
     req: HttpRequest,
-    path: web::Path<i32>,
+    path: web::Path<StaffId>,
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, id, now) = (user.id, path.into_inner(), state.clock.unix());
     let address = client_address(&req);
-    let result = state
-        .db
-        .write(move |conn| admin_staff::unlock(conn, actor, id, now))
+    let result = admin_staff::unlock(&state, user.actor(), path.into_inner())
         .await
         .map(|person| {
             tracing::warn!(username = %user.username, address = %address, unlocked = %person.username, "sign-in unlocked by an admin");
@@ -261,20 +232,10 @@ pub async fn choose_fallback_owner(
     session: TypedSession,
     form: web::Form<FallbackForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, now) = (user.id, state.clock.unix());
-    let result = match form.fallback_owner.trim().parse::<i32>() {
-        Ok(id) => {
-            state
-                .db
-                .write(move |conn| admin_staff::choose_fallback_owner(conn, actor, id, now))
-                .await
-        }
-        Err(_) => Err(AdminError::field(
-            "fallback_owner",
-            "Choose an active retention owner",
-        )),
-    }
-    .map(|person| format!("{} now receives fallback save tasks.", person.full_name));
+    let chosen = form.fallback_owner.parse::<StaffId>().ok();
+    let result = admin_staff::choose_fallback_owner(&state, user.actor(), chosen)
+        .await
+        .map(|person| format!("{} now receives fallback save tasks.", person.full_name));
     after(&state, &user, &session, result).await
 }
 
@@ -282,11 +243,11 @@ pub async fn choose_fallback_owner(
 #[template(path = "admin/depart.html")]
 struct DepartPage {
     layout: Layout,
-    person: StaffRow,
+    person: StaffMember,
     role: &'static str,
     refusal: Option<String>,
     open_tasks: i64,
-    fallback_owner: Option<StaffRow>,
+    fallback_owner: Option<StaffMember>,
 }
 
 /// The confirmation before "Mark as departed": what will happen, or why it
@@ -295,21 +256,17 @@ pub async fn confirm_departure(
     state: web::Data<AppState>,
     user: Signed<Admins>,
     session: TypedSession,
-    path: web::Path<i32>,
+    path: web::Path<StaffId>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, id) = (user.id, path.into_inner());
-    let (person, refusal, open_tasks, fallback_owner) = state
-        .db
-        .read(move |conn| -> Result<_, AdminError> {
-            let person = StaffRow::find(conn, id)?;
-            let refusal = admin_staff::departure_refusal(conn, actor, &person)?;
-            let open_tasks = open_task_count(conn, id)?;
-            Ok((person, refusal, open_tasks, StaffRow::fallback_owner(conn)?))
-        })
-        .await?;
+    let DeparturePreview {
+        person,
+        refusal,
+        open_tasks,
+        fallback_owner,
+    } = admin_staff::departure_preview(&state, user.actor(), path.into_inner()).await?;
     let page = DepartPage {
         layout: Layout::signed_in(&user, &session),
-        role: Role::parse(&person.role).map_or("Unknown role", Role::label),
+        role: person.role.label(),
         person,
         refusal,
         open_tasks,
@@ -318,19 +275,32 @@ pub async fn confirm_departure(
     render(StatusCode::OK, &page)
 }
 
+/// What the admin reads after a departure.
+fn departure_notice(d: &Departure) -> String {
+    let mut notice = format!(
+        "{} was marked as departed and signed out everywhere.",
+        d.person.full_name
+    );
+    if let (Some(to), true) = (&d.tasks_to, d.tasks_moved > 0) {
+        let plural = if d.tasks_moved == 1 { "" } else { "s" };
+        notice.push_str(&format!(
+            " {} open save task{plural} moved to {}.",
+            d.tasks_moved, to.full_name
+        ));
+    }
+    notice
+}
+
 pub async fn depart(
     state: web::Data<AppState>,
     user: Signed<Admins>,
     session: TypedSession,
     req: HttpRequest,
-    path: web::Path<i32>,
+    path: web::Path<StaffId>,
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, id, now) = (user.id, path.into_inner(), state.clock.unix());
     let address = client_address(&req);
-    let result = state
-        .db
-        .write(move |conn| admin_staff::mark_as_departed(conn, actor, id, now))
+    let result = admin_staff::mark_as_departed(&state, user.actor(), path.into_inner())
         .await
         .map(|d| {
             tracing::warn!(
@@ -340,18 +310,7 @@ pub async fn depart(
                 tasks_moved = d.tasks_moved,
                 "staff member marked as departed; their sessions ended"
             );
-            let mut notice = format!(
-                "{} was marked as departed and signed out everywhere.",
-                d.person.full_name
-            );
-            if let (Some(to), true) = (&d.tasks_to, d.tasks_moved > 0) {
-                let plural = if d.tasks_moved == 1 { "" } else { "s" };
-                notice.push_str(&format!(
-                    " {} open save task{plural} moved to {}.",
-                    d.tasks_moved, to.full_name
-                ));
-            }
-            notice
+            departure_notice(&d)
         });
     after(&state, &user, &session, result).await
 }
@@ -360,7 +319,7 @@ pub async fn depart(
 #[template(path = "admin/password.html")]
 struct PasswordPage {
     layout: Layout,
-    person: StaffRow,
+    person: StaffMember,
     error: Option<String>,
     errors: FieldErrors,
 }
@@ -369,39 +328,26 @@ async fn password_page(
     state: &AppState,
     user: &Signed<Admins>,
     session: &TypedSession,
-    id: i32,
-    status: StatusCode,
-    refusal: Refusal,
+    id: StaffId,
+    shown: Shown,
 ) -> Result<HttpResponse, AppError> {
-    let person = state
-        .db
-        .read(move |conn| StaffRow::find(conn, id).map_err(AdminError::from))
-        .await?;
+    let person = admin_staff::person(state, user.actor(), id).await?;
     let page = PasswordPage {
         layout: Layout::signed_in(user, session),
         person,
-        error: refusal.message,
-        errors: refusal.errors,
+        error: shown.message,
+        errors: shown.errors,
     };
-    render(status, &page)
+    render(shown.status, &page)
 }
 
 pub async fn password_form(
     state: web::Data<AppState>,
     user: Signed<Admins>,
     session: TypedSession,
-    path: web::Path<i32>,
+    path: web::Path<StaffId>,
 ) -> Result<HttpResponse, AppError> {
-    let refusal = Refusal::fields(FieldErrors::default());
-    password_page(
-        &state,
-        &user,
-        &session,
-        path.into_inner(),
-        StatusCode::OK,
-        refusal,
-    )
-    .await
+    password_page(&state, &user, &session, path.into_inner(), Shown::nothing()).await
 }
 
 #[derive(Deserialize)]
@@ -414,27 +360,22 @@ pub async fn reset_password(
     state: web::Data<AppState>,
     user: Signed<Admins>,
     session: TypedSession,
-    path: web::Path<i32>,
+    path: web::Path<StaffId>,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let password = Password::new(form.into_inner().password);
-    match admin_staff::reset_password(&state, user.id, id, password).await {
-        Ok(person) => {
-            session.set_flash(&format!("The password of {} was reset.", person.full_name));
-            Ok(see_other("/admin/staff"))
-        }
-        Err(error) => {
-            let refusal = Refusal::try_from(error)?;
-            password_page(
-                &state,
-                &user,
-                &session,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                refusal,
-            )
+    let result = match Password::parse(&form.password) {
+        Ok(password) => admin_staff::reset_password(&state, user.actor(), id, password)
             .await
-        }
-    }
+            .map(|person| format!("The password of {} was reset.", person.full_name)),
+        Err(e) => Err(FieldErrors::one("password", e.to_string()).into()),
+    };
+    with_flash(
+        &session,
+        result,
+        |notice| notice,
+        "/admin/staff",
+        |shown| password_page(&state, &user, &session, id, shown),
+    )
+    .await
 }

@@ -2,9 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{AccountId, CustomerName, Money, RefundAmount, RequestKind};
+use crate::domain::{
+    AccountId, CustomerName, LevelId, Money, RefundAmount, RequestKind, ServerId, StaffId,
+    has_control_characters,
+};
 use crate::services::FieldErrors;
-use crate::services::submit_case::{CaseSubmission, RefundRequest, RepChoice};
+use crate::services::cases::intake::{CaseSubmission, RefundRequest, RepChoice};
 use crate::web::session::new_token;
 
 pub const UNKNOWN_REP: &str = "unknown";
@@ -59,13 +62,15 @@ impl NewCaseForm {
             "level_id",
             &self.level_id,
             "Choose the customer level",
-        );
+        )
+        .map(LevelId::new);
         let server_id = id_choice(
             &mut errors,
             "server_id",
             &self.server_id,
             "Choose the server the account is hosted on",
-        );
+        )
+        .map(ServerId::new);
         let ar_balance = if self.ar_balance.trim().is_empty() {
             errors.add(
                 "ar_balance",
@@ -87,7 +92,7 @@ impl NewCaseForm {
                 None
             }
             "" | UNKNOWN_REP => Some(RepChoice::Unknown),
-            id => match id.parse::<i32>() {
+            id => match id.parse::<StaffId>() {
                 Ok(id) => Some(RepChoice::Staff(id)),
                 Err(_) => {
                     errors.add(
@@ -212,7 +217,7 @@ fn optional_text(
         errors.add(field, format!("Keep it under {max} characters"));
         return None;
     }
-    if crate::domain::has_control_characters(value) {
+    if has_control_characters(value) {
         errors.add(field, "Remove the control characters from the text");
         return None;
     }

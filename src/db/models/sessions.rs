@@ -1,0 +1,98 @@
+//! Server-side sessions (`web::session_store` is the actix-session store
+//! on top). Rows are keyed by a SHA-256 of the cookie's key, never the key.
+
+use diesel::prelude::*;
+
+use crate::db::schema::sessions;
+use crate::domain::StaffId;
+
+#[derive(Queryable)]
+pub struct StoredSession {
+    pub state: String,
+    pub idle_expires_at: i64,
+    pub absolute_expires_at: i64,
+}
+
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub staff_id: Option<StaffId>,
+    pub state: &'a str,
+    pub now: i64,
+    pub idle_expires_at: i64,
+    pub absolute_expires_at: i64,
+}
+
+pub fn find(conn: &mut SqliteConnection, id: &str) -> QueryResult<Option<StoredSession>> {
+    sessions::table
+        .find(id)
+        .select((
+            sessions::state,
+            sessions::idle_expires_at,
+            sessions::absolute_expires_at,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Inserts a session, sweeping the expired ones while the writer is held anyway.
+pub fn insert(conn: &mut SqliteConnection, row: &NewSession<'_>) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::idle_expires_at.le(row.now))).execute(conn)?;
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(row.id),
+            sessions::staff_id.eq(row.staff_id),
+            sessions::state.eq(row.state),
+            sessions::created_at.eq(row.now),
+            sessions::idle_expires_at.eq(row.idle_expires_at),
+            sessions::absolute_expires_at.eq(row.absolute_expires_at),
+        ))
+        .execute(conn)
+}
+
+/// Updates a live session only: one deleted by sign-out or departure while
+/// a request ran stays deleted.
+pub fn update_live(
+    conn: &mut SqliteConnection,
+    id: &str,
+    staff_id: Option<StaffId>,
+    state: &str,
+    now: i64,
+    idle_expires_at: i64,
+) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::idle_expires_at.gt(now))
+            .filter(sessions::absolute_expires_at.gt(now)),
+    )
+    .set((
+        sessions::state.eq(state),
+        sessions::staff_id.eq(staff_id),
+        sessions::idle_expires_at.eq(idle_expires_at),
+    ))
+    .execute(conn)
+}
+
+pub fn extend(
+    conn: &mut SqliteConnection,
+    id: &str,
+    now: i64,
+    idle_expires_at: i64,
+) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::idle_expires_at.gt(now)),
+    )
+    .set(sessions::idle_expires_at.eq(idle_expires_at))
+    .execute(conn)
+}
+
+pub fn delete(conn: &mut SqliteConnection, id: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.find(id)).execute(conn)
+}
+
+/// Ends every session of one staff member at once (departure, password reset).
+pub fn end_all_of(conn: &mut SqliteConnection, staff_id: StaffId) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::staff_id.eq(staff_id))).execute(conn)
+}

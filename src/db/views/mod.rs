@@ -1,0 +1,5 @@
+//! Read models that join several tables, each for one screen.
+
+pub mod case_list;
+pub mod queues;
+pub mod waiting_list;

@@ -1,0 +1,127 @@
+//! The work queues: open save tasks (reps see their own, the retention owner
+//! all) and the billing queue, oldest first. Each page is one query on an
+//! index that matches its filter and order, paginated by keyset.
+
+use diesel::prelude::*;
+
+use crate::db::schema::{billing_items as items, cases, customer_levels, save_tasks, staff};
+use crate::domain::{
+    BillingItemId, BillingStatus, CaseId, Money, ReviewState, SaveTaskId, StaffId,
+};
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct TaskRow {
+    pub task_id: SaveTaskId,
+    pub case_id: CaseId,
+    pub customer_name: String,
+    pub account_id: String,
+    pub level_name: String,
+    pub ar_balance: Money,
+    pub attempts: i32,
+    pub created_at: i64,
+    pub assignee_id: StaffId,
+    pub assignee_name: String,
+    pub fell_back: bool,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct BillingRow {
+    pub item_id: BillingItemId,
+    pub case_id: CaseId,
+    pub customer_name: String,
+    pub account_id: String,
+    pub amount: Money,
+    pub ar_balance: Money,
+    pub review: ReviewState,
+    pub created_at: i64,
+}
+
+impl BillingRow {
+    pub fn needs_review(&self) -> bool {
+        self.review == ReviewState::NeedsReview
+    }
+
+    pub fn approved(&self) -> bool {
+        self.review == ReviewState::Approved
+    }
+}
+
+pub struct Page<T, Id> {
+    pub rows: Vec<T>,
+    /// The id to continue after, when there is a next page.
+    pub next_after: Option<Id>,
+}
+
+fn page<T, Id>(mut rows: Vec<T>, id: impl Fn(&T) -> Id) -> Page<T, Id> {
+    let next_after = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last().map(&id)
+    } else {
+        None
+    };
+    Page { rows, next_after }
+}
+
+/// Open save tasks, oldest first; only `assignee`'s when given.
+pub fn open_tasks(
+    conn: &mut SqliteConnection,
+    assignee: Option<StaffId>,
+    after: Option<SaveTaskId>,
+) -> QueryResult<Page<TaskRow, SaveTaskId>> {
+    let mut query = save_tasks::table
+        .inner_join(cases::table.inner_join(customer_levels::table))
+        .inner_join(staff::table.on(staff::id.eq(save_tasks::assignee_id)))
+        .filter(save_tasks::is_open.eq(true))
+        .order(save_tasks::id.asc())
+        .limit(PAGE_SIZE + 1)
+        .select((
+            save_tasks::id,
+            save_tasks::case_id,
+            cases::customer_name,
+            cases::account_id,
+            customer_levels::name,
+            cases::ar_balance_cents,
+            save_tasks::attempts,
+            save_tasks::created_at,
+            save_tasks::assignee_id,
+            staff::full_name,
+            save_tasks::fell_back,
+        ))
+        .into_boxed();
+    if let Some(assignee) = assignee {
+        query = query.filter(save_tasks::assignee_id.eq(assignee));
+    }
+    if let Some(after) = after {
+        query = query.filter(save_tasks::id.gt(after));
+    }
+    Ok(page(query.load(conn)?, |r: &TaskRow| r.task_id))
+}
+
+/// Refunds billing still has to act on, oldest first.
+pub fn billing_queue(
+    conn: &mut SqliteConnection,
+    after: Option<BillingItemId>,
+) -> QueryResult<Page<BillingRow, BillingItemId>> {
+    let mut query = items::table
+        .inner_join(cases::table)
+        .filter(items::status.eq(BillingStatus::InProgress))
+        .order(items::id.asc())
+        .limit(PAGE_SIZE + 1)
+        .select((
+            items::id,
+            items::case_id,
+            cases::customer_name,
+            cases::account_id,
+            items::amount_cents,
+            cases::ar_balance_cents,
+            items::review,
+            items::created_at,
+        ))
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(items::id.gt(after));
+    }
+    Ok(page(query.load(conn)?, |r: &BillingRow| r.item_id))
+}

@@ -1,0 +1,536 @@
+//! `retention-desk demo-data --cases N`: a realistic case log at scale, for
+//! benchmarks and demos.
+//!
+//! Every case goes through the same domain code as intake: its facts are
+//! built as `CaseFacts`, the procedure decides, and [`insert_decided_case`]
+//! writes the case, its log, save task and billing item exactly as
+//! `submit_case` does. Older cases are then moved on the way people would
+//! have moved them (reply sent, save call made, refund issued or denied,
+//! case withdrawn), with their log lines, through the same model functions
+//! the services use. Slack heads-ups of historical cases are not written to
+//! the outbox: they were sent long ago, and the worker must not send them.
+//!
+//! Cases are written in batches of [`BATCH`], one transaction each (see
+//! [`fill`] for the loading connection's settings).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::db::Db;
+use crate::db::bulk_load::BulkLoad;
+use crate::db::models::billing_items::BillingItemRow;
+use crate::db::models::case_events;
+use crate::db::models::cases::CaseRow;
+use crate::db::models::reference::{LevelRow, ServerRow};
+use crate::db::models::save_tasks::SaveTaskRow;
+use crate::db::models::staff::StaffRow;
+use crate::domain::case_log::{self, LogLine};
+use crate::domain::{
+    AccountId, CancellationStatus, CustomerName, Money, RefundAmount, RefundStatus, RequestKind,
+    SaveOutcome, StaffId, Tracks,
+};
+use crate::procedure::{
+    CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, SaveTaskAssignee, ServerFacts,
+    decide,
+};
+use crate::services::cases::intake::{
+    CaseSubmission, DecidedCase, InsertedCase, RefundRequest, RepChoice, SaveTaskAssignment,
+    insert_decided_case,
+};
+use crate::services::policies;
+
+use super::seed::seed_if_empty;
+
+/// Cases per transaction.
+pub const BATCH: u64 = 10_000;
+
+/// Cases are spread over this many days before now, oldest first.
+const HISTORY_DAYS: i64 = 3 * 365;
+/// Cases younger than this may still be open; older ones are nearly all settled.
+const SETTLING_DAYS: f64 = 14.0;
+/// Share of old cases left open (forgotten replies, unanswered save calls).
+const STALE_SHARE: f64 = 0.005;
+const DAY: i64 = 86_400;
+
+pub struct DemoDataReport {
+    pub cases: u64,
+    /// Writing the cases (and, per case, the search index when so chosen).
+    pub loaded: Duration,
+    /// Rebuilding the search index at the end, when so chosen.
+    pub search_rebuild: Option<Duration>,
+    pub elapsed: Duration,
+}
+
+/// The people and reference data a case refers to.
+struct Cast {
+    agent: StaffRow,
+    billing: StaffRow,
+    retention_owner: StaffRow,
+    reps: Vec<StaffRow>,
+    levels: Vec<LevelRow>,
+    servers: Vec<ServerRow>,
+    policy: Policy,
+}
+
+impl Cast {
+    fn load(conn: &mut SqliteConnection) -> anyhow::Result<Cast> {
+        let by_username = |conn: &mut SqliteConnection, username: &str| {
+            StaffRow::find_by_username(conn, username)?
+                .with_context(|| format!("the demo account {username} is missing"))
+        };
+        let levels = LevelRow::active_by_rank(conn)?;
+        anyhow::ensure!(!levels.is_empty(), "there are no customer levels");
+        let servers = ServerRow::active_by_name(conn)?;
+        anyhow::ensure!(!servers.is_empty(), "there are no servers");
+        Ok(Cast {
+            agent: by_username(conn, "alex")?,
+            billing: by_username(conn, "heather")?,
+            retention_owner: StaffRow::fallback_owner(conn)?
+                .context("no retention owner receives save tasks")?,
+            reps: vec![by_username(conn, "riley")?, by_username(conn, "morgan")?],
+            levels,
+            servers,
+            policy: policies::current(conn)?,
+        })
+    }
+}
+
+/// How the trigram search index (`cases_search`) is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchIndexing {
+    /// By the `cases_search_insert` trigger, case by case, as intake does.
+    PerCase,
+    /// The trigger is set aside during the load and the index rebuilt once
+    /// at the end (`INSERT INTO cases_search(cases_search) VALUES('rebuild')`).
+    RebuildAtEnd,
+}
+
+/// Seeds the demo staff (on an empty database) and adds `cases` cases,
+/// on a connection set up for a bulk load (see `db::bulk_load`).
+pub fn fill(
+    path: &Path,
+    cases: u64,
+    now: i64,
+    indexing: SearchIndexing,
+    mut progress: impl FnMut(u64),
+) -> anyhow::Result<DemoDataReport> {
+    let started = Instant::now();
+    {
+        // Migrations and the demo staff, through the app's own pool.
+        let db = Db::open(path)?;
+        let mut conn = db.writer_blocking()?;
+        seed_if_empty(&mut conn, now)?;
+    }
+    let mut load = BulkLoad::open(path)?;
+    let cast = Cast::load(&mut load.conn)?;
+    let first_number = load.case_count()?;
+    if indexing == SearchIndexing::RebuildAtEnd {
+        load.set_indexes_aside()?;
+    }
+    let mut rng = StdRng::seed_from_u64(8 + first_number as u64);
+    let mut done = 0;
+    while done < cases {
+        let batch = BATCH.min(cases - done);
+        load.conn
+            .immediate_transaction(|conn| -> anyhow::Result<()> {
+                for i in done..done + batch {
+                    let number = first_number + i as i64;
+                    // Oldest first, so ids grow with time as they do in use.
+                    let age = (cases - 1 - i) as i64 * HISTORY_DAYS * DAY / cases.max(1) as i64;
+                    write_case(conn, &cast, &mut rng, number, now - age, now)?;
+                }
+                Ok(())
+            })?;
+        done += batch;
+        progress(done);
+    }
+    let loaded = started.elapsed();
+    let rebuilds = load.has_indexes_aside();
+    load.finish()?;
+    Ok(DemoDataReport {
+        cases,
+        loaded,
+        search_rebuild: rebuilds.then(|| started.elapsed() - loaded),
+        elapsed: started.elapsed(),
+    })
+}
+
+const FIRST_NAMES: &[&str] = &[
+    "Olivia", "Liam", "Emma", "Noah", "Amelia", "Oliver", "Sophia", "Elijah", "Mia", "James",
+    "Harper", "Lucas", "Evelyn", "Mateo", "Aria", "Ethan", "Chloe", "Hiro", "Priya", "Tomasz",
+    "Ngozi", "Sofía", "Lars", "Aisha", "Kenji", "Fatima", "Dmitri", "Ingrid", "Rafael", "Mei",
+];
+const LAST_NAMES: &[&str] = &[
+    "Smith",
+    "Johnson",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Nakamura",
+    "Okafor",
+    "Kowalski",
+    "Lindqvist",
+    "Haddad",
+    "Novak",
+    "Rossi",
+    "Dubois",
+    "Schmidt",
+    "Tanaka",
+];
+const COMPANY_WORDS: &[&str] = &[
+    "Bakery",
+    "Dental",
+    "Logistics",
+    "Studio",
+    "Consulting",
+    "Plumbing",
+    "Florist",
+    "Legal",
+    "Fitness",
+    "Imports",
+    "Roofing",
+    "Books",
+    "Analytics",
+    "Garage",
+    "Catering",
+    "Design",
+];
+const REFUND_REASONS: &[&str] = &[
+    "Charged twice for the same month; the second charge is a duplicate.",
+    "Cancelled within the 30-day money-back period.",
+    "Annual plan billed after the cancellation request was received.",
+    "Service outage longer than the SLA allows for the billing period.",
+    "Downgraded mid-cycle; the difference is owed as a credit.",
+];
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.gen_range(0..items.len())]
+}
+
+/// Cents in `low..high` dollars, with round amounts as common as in real life.
+fn dollars(rng: &mut StdRng, low: i64, high: i64) -> i64 {
+    let dollars = rng.gen_range(low..high);
+    if rng.gen_bool(0.5) {
+        dollars * 100
+    } else {
+        dollars * 100 + rng.gen_range(0..100)
+    }
+}
+
+fn write_case(
+    conn: &mut SqliteConnection,
+    cast: &Cast,
+    rng: &mut StdRng,
+    number: i64,
+    created_at: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    // What the agent typed.
+    let name = if rng.gen_bool(0.4) {
+        format!(
+            "{} {} {}",
+            pick(rng, LAST_NAMES),
+            pick(rng, COMPANY_WORDS),
+            if rng.gen_bool(0.5) { "LLC" } else { "Inc." }
+        )
+    } else {
+        format!("{} {}", pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES))
+    };
+    let request = match rng.gen_range(0..100) {
+        0..50 => RequestKind::Cancel,
+        50..80 => RequestKind::Refund,
+        _ => RequestKind::CancelAndRefund,
+    };
+    // Lower levels are the bulk of the customers.
+    let level_index = match rng.gen_range(0..100) {
+        0..45 => 0,
+        45..75 => 1,
+        75..90 => 2,
+        _ => 3,
+    }
+    .min(cast.levels.len() - 1);
+    let level = &cast.levels[level_index];
+    let server = pick(rng, &cast.servers);
+    let ar_cents = match rng.gen_range(0..100) {
+        0..10 => -dollars(rng, 1, 200),
+        10..25 => 0,
+        25..65 => dollars(rng, 1, 1_000),
+        _ => dollars(rng, 1_000, 5_000),
+    };
+    let rep = match rng.gen_range(0..100) {
+        0..65 => Some(&cast.reps[0]),
+        65..85 => Some(&cast.reps[1]),
+        _ => None,
+    };
+    let refund = request.includes_refund().then(|| {
+        let cents = if rng.gen_bool(0.85) {
+            dollars(rng, 5, 1_000)
+        } else {
+            dollars(rng, 1_001, 4_000)
+        };
+        RefundRequest {
+            amount: RefundAmount::from_cents(cents.max(1)).expect("a positive demo amount"),
+            reason: (*pick(rng, REFUND_REASONS)).to_owned(),
+        }
+    });
+    let submission = CaseSubmission {
+        customer_name: CustomerName::parse(&name).context("demo customer name")?,
+        account_id: AccountId::parse(&format!("ACC-{:07}", 1_000_000 + number))
+            .context("demo account id")?,
+        support_ticket: rng
+            .gen_bool(0.7)
+            .then(|| format!("T-{}", 200_000 + number * 3)),
+        level_id: level.id,
+        server_id: server.id,
+        ar_balance: Money::from_cents(ar_cents).context("demo A/R")?,
+        original_rep: rep.map_or(RepChoice::Unknown, |r| RepChoice::Staff(r.id)),
+        request,
+        refund,
+        notes: rng
+            .gen_bool(0.2)
+            .then(|| "Customer called in; details confirmed on the phone.".to_owned()),
+        submit_anyway: false,
+        token: String::new(),
+    };
+
+    // What the procedure decides, as intake builds it.
+    let facts = CaseFacts {
+        customer_name: submission.customer_name.clone(),
+        request,
+        level: LevelFacts {
+            name: level.name.clone(),
+            route: level.route,
+        },
+        server: ServerFacts {
+            name: server.name.clone(),
+            exit_survey_url: server.exit_survey_url.clone(),
+        },
+        ar_balance: submission.ar_balance,
+        refund: submission.refund.as_ref().map(|r| RefundFacts {
+            amount: r.amount,
+            reason: r.reason.clone(),
+        }),
+        original_rep: rep.map(|r| RepFacts {
+            name: r.full_name.clone(),
+            active: r.departed_at.is_none(),
+        }),
+        retention_owner_name: cast.retention_owner.full_name.clone(),
+    };
+    let decision = decide(&facts, &cast.policy);
+    let save_task_assignee = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
+        None => None,
+        Some(SaveTaskAssignee::OriginalRep) => rep.map(|r| (r, false)),
+        Some(SaveTaskAssignee::RetentionOwner) => Some((&cast.retention_owner, true)),
+    };
+    let inserted = insert_decided_case(
+        conn,
+        &DecidedCase {
+            submission: &submission,
+            agent_id: cast.agent.id,
+            level_id: level.id,
+            server_id: server.id,
+            original_rep_id: rep.map(|r| r.id),
+            facts: &facts,
+            decision: &decision,
+            policy: &cast.policy,
+            save_task_assignee: save_task_assignee.map(|(assignee, fell_back)| {
+                SaveTaskAssignment {
+                    staff_id: assignee.id,
+                    name: &assignee.full_name,
+                    fell_back,
+                }
+            }),
+            now: created_at,
+        },
+    )?;
+
+    // What people did with it since.
+    let age_days = (now - created_at) as f64 / DAY as f64;
+    let settled = if age_days > SETTLING_DAYS {
+        !rng.gen_bool(STALE_SHARE)
+    } else {
+        rng.gen_bool(age_days / SETTLING_DAYS * 0.8)
+    };
+    if settled {
+        let caller = save_task_assignee.map_or(cast.retention_owner.id, |(a, _)| a.id);
+        settle(
+            conn,
+            cast,
+            rng,
+            (&decision, &submission),
+            (inserted, caller),
+            (created_at, now),
+        )?;
+    }
+    Ok(())
+}
+
+/// Moves a case to where its tracks end, with the log lines and status
+/// changes the services write (`domain::case_log`, `Tracks`), at the times
+/// people would have acted. The case row is written once, at the end.
+fn settle(
+    conn: &mut SqliteConnection,
+    cast: &Cast,
+    rng: &mut StdRng,
+    (decision, submission): (&Decision, &CaseSubmission),
+    (inserted, caller): (InsertedCase, StaffId),
+    (created_at, now): (i64, i64),
+) -> anyhow::Result<()> {
+    let case_id = inserted.case_id;
+    let agent = cast.agent.id;
+    let mut at = created_at;
+    let mut later = |rng: &mut StdRng| {
+        at += rng.gen_range(600..3 * DAY);
+        at
+    };
+    let initial = Tracks {
+        cancellation: decision.cancellation.as_ref().map(|c| c.status),
+        refund: decision.refund.as_ref().map(|r| r.status),
+    };
+    let log = |conn: &mut SqliteConnection, by: StaffId, line: LogLine, when: i64| {
+        case_events::append_line(conn, case_id, Some(by), &line, when)
+    };
+
+    if rng.gen_bool(0.02) {
+        // The customer changed their mind before billing acted.
+        let when = later(rng);
+        let line = case_log::withdrawn("the customer decided to stay after all.");
+        log(conn, agent, line, when)?;
+        CaseRow::move_tracks(conn, case_id, initial, initial.withdrawn(), when)?;
+        if inserted.billing_item_id.is_some() {
+            BillingItemRow::withdraw_untouched(conn, case_id)?;
+        }
+        SaveTaskRow::close_for_case(conn, case_id, agent, when)?;
+        return Ok(());
+    }
+
+    let mut tracks = initial;
+    let mut task_outcome = None;
+    if let Some(task_id) = inserted.save_task_id {
+        let when = later(rng);
+        let outcome = if rng.gen_bool(0.35) {
+            SaveOutcome::Saved
+        } else {
+            SaveOutcome::NotSaved
+        };
+        log(conn, caller, case_log::save_outcome(outcome, 1, None), when)?;
+        task_outcome = Some((task_id, outcome, when));
+        if let Some(next) = outcome.cancellation_after() {
+            tracks = tracks.with_cancellation(next);
+        }
+    }
+    if tracks.cancellation == Some(CancellationStatus::ReplyToSend) {
+        log(conn, agent, case_log::reply_sent(), later(rng))?;
+        tracks = tracks.with_cancellation(CancellationStatus::Cancelled);
+    }
+
+    let mut refund_moves = Vec::new();
+    if let (Some(item_id), Some(request)) = (inserted.billing_item_id, &submission.refund) {
+        let needs_review = decision.refund.as_ref().is_some_and(|r| r.needs_review);
+        let amount = request.amount.money();
+        let billing = cast.billing.id;
+        let mut approved = !needs_review;
+        if needs_review {
+            let when = later(rng);
+            approved = rng.gen_bool(0.7);
+            let notes = "Usage continued after the period the refund is asked for.";
+            let line = if approved {
+                case_log::refund_approved(amount, None)
+            } else {
+                tracks = tracks.with_refund(RefundStatus::RefundDenied);
+                case_log::refund_denied(amount, notes)
+            };
+            log(conn, billing, line, when)?;
+            let seen =
+                (!approved && created_at < now - SETTLING_DAYS as i64 * DAY).then(|| later(rng));
+            refund_moves.push(RefundMove::Reviewed {
+                approved,
+                notes: (!approved).then_some(notes),
+                when,
+                seen,
+            });
+        }
+        if approved {
+            let when = later(rng);
+            let reference = format!("PAY-{:08}", case_id);
+            log(
+                conn,
+                billing,
+                case_log::refund_issued(amount, Some(&reference)),
+                when,
+            )?;
+            refund_moves.push(RefundMove::Issued { reference, when });
+            tracks = tracks.with_refund(RefundStatus::RefundIssued);
+        }
+        for step in refund_moves {
+            step.write(conn, item_id, billing)?;
+        }
+    }
+    if let Some((task_id, outcome, when)) = task_outcome {
+        SaveTaskRow::close_if_open(conn, task_id, outcome, caller, when)?;
+    }
+    CaseRow::move_tracks(conn, case_id, initial, tracks, at)?;
+    Ok(())
+}
+
+/// What billing did to a demo refund, written after its log lines.
+enum RefundMove {
+    Reviewed {
+        approved: bool,
+        notes: Option<&'static str>,
+        when: i64,
+        /// When the agent saw a denial (old cases only: it left their list).
+        seen: Option<i64>,
+    },
+    Issued {
+        reference: String,
+        when: i64,
+    },
+}
+
+impl RefundMove {
+    fn write(
+        self,
+        conn: &mut SqliteConnection,
+        item_id: crate::domain::BillingItemId,
+        billing: StaffId,
+    ) -> QueryResult<()> {
+        match self {
+            RefundMove::Reviewed {
+                approved,
+                notes,
+                when,
+                seen,
+            } => {
+                BillingItemRow::review_if_pending(conn, item_id, approved, notes, billing, when)?;
+                if let Some(seen) = seen {
+                    BillingItemRow::mark_denial_seen(conn, item_id, seen)?;
+                }
+            }
+            RefundMove::Issued { reference, when } => {
+                BillingItemRow::issue_if_ready(conn, item_id, Some(&reference), billing, when)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,129 @@
+//! What each move of a case writes in its log: the kind of entry and its
+//! words. Intake, the work queues and the demo data all write these, so a
+//! log line reads the same whoever wrote it.
+
+use super::event_kind::EventKind;
+use super::money::Money;
+use super::save_outcome::SaveOutcome;
+
+/// One line for the case log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub kind: EventKind,
+    pub body: String,
+}
+
+impl LogLine {
+    fn new(kind: EventKind, body: impl Into<String>) -> LogLine {
+        LogLine {
+            kind,
+            body: body.into(),
+        }
+    }
+}
+
+/// A comment, or R3's first comment: why the customer is entitled to the refund.
+pub fn comment(text: &str) -> LogLine {
+    LogLine::new(EventKind::Comment, text)
+}
+
+/// C2: the agent sent the reply; the account is cancelled.
+pub fn reply_sent() -> LogLine {
+    LogLine::new(
+        EventKind::ReplySent,
+        "Reply sent to the customer; the account is cancelled.",
+    )
+}
+
+/// The customer changed their mind; every open track ends as Withdrawn.
+pub fn withdrawn(reason: &str) -> LogLine {
+    LogLine::new(EventKind::Withdrawn, format!("Withdrawn: {reason}"))
+}
+
+/// A save call's outcome (C2A, C3). `attempts` counts this call; `notes`
+/// are the rep's call notes, if any.
+pub fn save_outcome(outcome: SaveOutcome, attempts: i32, notes: Option<&str>) -> LogLine {
+    let what = match outcome {
+        SaveOutcome::NoAnswer => {
+            format!("No answer (attempt {attempts}); the task stays open.")
+        }
+        SaveOutcome::Saved => "Saved: the customer stays.".to_owned(),
+        SaveOutcome::NotSaved => {
+            "Not saved: the agent sends the C2 reply with the exit survey.".to_owned()
+        }
+    };
+    let body = match notes {
+        Some(notes) => format!("{what} Notes: {notes}"),
+        None => what,
+    };
+    LogLine::new(EventKind::SaveOutcome, body)
+}
+
+/// R4 / R6: billing issued the refund.
+pub fn refund_issued(amount: Money, payment_reference: Option<&str>) -> LogLine {
+    let body = match payment_reference {
+        Some(reference) => format!("Refund of {amount} issued (payment reference {reference})."),
+        None => format!("Refund of {amount} issued."),
+    };
+    LogLine::new(EventKind::RefundIssued, body)
+}
+
+/// R6: billing approved a refund over the review limit; it is issued next.
+pub fn refund_approved(amount: Money, notes: Option<&str>) -> LogLine {
+    let notes = notes.map(|n| format!(" Notes: {n}")).unwrap_or_default();
+    LogLine::new(
+        EventKind::RefundApproved,
+        format!("Refund of {amount} approved; billing will issue it.{notes}"),
+    )
+}
+
+/// R6: billing denied a refund over the review limit, with the reason the
+/// agent passes on.
+pub fn refund_denied(amount: Money, reason: &str) -> LogLine {
+    LogLine::new(
+        EventKind::RefundDenied,
+        format!("Refund of {amount} denied: {reason}"),
+    )
+}
+
+/// A save task moved from one person to another.
+pub fn reassigned(from: &str, to: &str, reason: &str) -> LogLine {
+    LogLine::new(
+        EventKind::Reassigned,
+        format!("Reassigned from {from} to {to}: {reason}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_outcomes_read_like_the_procedure() {
+        assert_eq!(
+            save_outcome(SaveOutcome::NoAnswer, 2, None).body,
+            "No answer (attempt 2); the task stays open."
+        );
+        assert_eq!(
+            save_outcome(SaveOutcome::Saved, 1, Some("Offered a discount")).body,
+            "Saved: the customer stays. Notes: Offered a discount"
+        );
+        assert_eq!(
+            save_outcome(SaveOutcome::NotSaved, 1, None).kind,
+            EventKind::SaveOutcome
+        );
+    }
+
+    #[test]
+    fn refund_lines_name_the_amount() {
+        let amount = Money::from_cents(250_000).unwrap();
+        assert_eq!(
+            refund_issued(amount, Some("PAY-1")).body,
+            "Refund of $2,500.00 issued (payment reference PAY-1)."
+        );
+        assert_eq!(
+            refund_denied(amount, "Usage continued").body,
+            "Refund of $2,500.00 denied: Usage continued"
+        );
+    }
+}

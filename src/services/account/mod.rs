@@ -1,0 +1,4 @@
+//! The signed-in person: signing in, and who a session belongs to.
+
+pub mod current_user;
+pub mod sign_in;

@@ -1,0 +1,414 @@
+//! Intake: an agent's case is decided by the procedure and written, with its
+//! log, save task, billing item and Slack heads-up, in one transaction.
+
+use diesel::prelude::*;
+
+use crate::db::models::billing_items::BillingItemRow;
+use crate::db::models::case_events;
+use crate::db::models::cases::{CaseRow, NewCaseRow};
+use crate::db::models::outbox::enqueue_heads_up;
+use crate::db::models::reference::{LevelRow, ServerRow};
+use crate::db::models::save_tasks::SaveTaskRow;
+use crate::db::models::staff::StaffRow;
+use crate::db::models::submissions;
+use crate::domain::case_log;
+use crate::domain::{
+    AccountId, BillingItemId, CancellationRoute, CaseId, CustomerName, EventKind, LevelId, Money,
+    RefundAmount, RequestKind, ReviewState, Role, SaveTaskId, ServerId, StaffId,
+};
+use crate::notify::slack::heads_up_text;
+use crate::procedure::{
+    CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, SaveTaskAssignee, ServerFacts,
+    decide,
+};
+use crate::services::{Actor, FieldErrors, ServiceError, policies};
+use crate::state::AppState;
+
+/// A new case as the agent typed it, already parsed.
+#[derive(Debug, Clone)]
+pub struct CaseSubmission {
+    pub customer_name: CustomerName,
+    pub account_id: AccountId,
+    pub support_ticket: Option<String>,
+    pub level_id: LevelId,
+    pub server_id: ServerId,
+    pub ar_balance: Money,
+    pub original_rep: RepChoice,
+    pub request: RequestKind,
+    pub refund: Option<RefundRequest>,
+    pub notes: Option<String>,
+    pub submit_anyway: bool,
+    /// The form's one-time token: a second post of the same form finds its case.
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepChoice {
+    Unknown,
+    Staff(StaffId),
+}
+
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    pub amount: RefundAmount,
+    /// R3: why the customer is entitled to the refund.
+    pub reason: String,
+}
+
+/// What the new-case form offers to choose from.
+pub struct IntakeChoices {
+    /// Active levels by rank, with their route.
+    pub levels: Vec<(LevelId, String, CancellationRoute)>,
+    pub servers: Vec<(ServerId, String)>,
+    /// Every sales rep, departed ones too (marked on the form).
+    pub reps: Vec<(StaffId, String, bool)>,
+}
+
+pub async fn intake_choices(app: &AppState, actor: Actor) -> Result<IntakeChoices, ServiceError> {
+    actor.require(Role::Agent)?;
+    app.db
+        .read(|conn| {
+            Ok(IntakeChoices {
+                levels: LevelRow::active_by_rank(conn)?
+                    .into_iter()
+                    .map(|l| (l.id, l.name, l.route))
+                    .collect(),
+                servers: ServerRow::active_by_name(conn)?
+                    .into_iter()
+                    .map(|s| (s.id, s.name))
+                    .collect(),
+                reps: StaffRow::by_role(conn, Role::SalesRep)?
+                    .into_iter()
+                    .map(|r| (r.id, r.full_name, r.departed_at.is_some()))
+                    .collect(),
+            })
+        })
+        .await
+}
+
+/// What became of a submission that was not refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Submitted {
+    Created(CaseId),
+    /// The same form was posted before (double click, browser retry).
+    AlreadyCreated(CaseId),
+    /// Nothing was written: the account has an open case, and the agent
+    /// must tick "Submit anyway" to add another.
+    OpenCaseOnAccount(CaseId),
+}
+
+/// "Submit case": the procedure decides, and the case is written with its
+/// log, save task, billing item and Slack heads-up as one action.
+pub async fn submit_case(
+    app: &AppState,
+    actor: Actor,
+    submission: CaseSubmission,
+) -> Result<Submitted, ServiceError> {
+    actor.require(Role::Agent)?;
+    let now = app.clock.unix();
+    let slack = SlackConfig {
+        configured: app.settings.slack_webhook_url.is_some(),
+        mention: app.settings.slack_billing_mention.clone(),
+        public_url: app.settings.public_url.clone(),
+    };
+    let outcome = app
+        .db
+        .write(move |conn| submit_in(conn, actor.id, &submission, &slack, now))
+        .await?;
+    if let Submitted::Created(id) = outcome {
+        tracing::info!(case_id = %id, agent_id = %actor.id, "case submitted");
+        // After the commit: the worker must not look before the row is there.
+        app.outbox.wake();
+    }
+    Ok(outcome)
+}
+
+/// What the R6 heads-up needs from the settings.
+pub struct SlackConfig {
+    pub configured: bool,
+    pub mention: Option<String>,
+    pub public_url: String,
+}
+
+fn submit_in(
+    conn: &mut SqliteConnection,
+    agent_id: StaffId,
+    s: &CaseSubmission,
+    slack: &SlackConfig,
+    now: i64,
+) -> Result<Submitted, ServiceError> {
+    if let Some(case_id) = submissions::case_for_token(conn, &s.token)? {
+        return Ok(Submitted::AlreadyCreated(case_id));
+    }
+
+    let mut errors = FieldErrors::default();
+    let level = LevelRow::find_active(conn, s.level_id)?;
+    if level.is_none() {
+        errors.add("level_id", "Choose a customer level from the list");
+    }
+    let server = ServerRow::find_active(conn, s.server_id)?;
+    if server.is_none() {
+        errors.add("server_id", "Choose a hosting server from the list");
+    }
+    let rep = match s.original_rep {
+        RepChoice::Unknown => None,
+        RepChoice::Staff(id) => match StaffRow::find(conn, id).optional()? {
+            Some(rep) if rep.role == Role::SalesRep => Some(rep),
+            _ => {
+                errors.add(
+                    "original_rep",
+                    "Choose a sales rep from the list, or Unknown",
+                );
+                None
+            }
+        },
+    };
+    let (Some(level), Some(server), true) = (level, server, errors.is_empty()) else {
+        return Err(ServiceError::Invalid(errors));
+    };
+
+    if !s.submit_anyway
+        && let Some(open_case) = CaseRow::open_for_account(conn, s.account_id.as_str())?
+    {
+        return Ok(Submitted::OpenCaseOnAccount(open_case));
+    }
+
+    let policy = policies::current(conn)?;
+    let fallback_owner = StaffRow::fallback_owner(conn)?;
+    let facts = CaseFacts {
+        customer_name: s.customer_name.clone(),
+        request: s.request,
+        level: LevelFacts {
+            name: level.name.clone(),
+            route: level.route,
+        },
+        server: ServerFacts {
+            name: server.name.clone(),
+            exit_survey_url: server.exit_survey_url.clone(),
+        },
+        ar_balance: s.ar_balance,
+        refund: s.refund.as_ref().map(|r| RefundFacts {
+            amount: r.amount,
+            reason: r.reason.clone(),
+        }),
+        original_rep: rep.as_ref().map(|r| RepFacts {
+            name: r.full_name.clone(),
+            active: r.departed_at.is_none(),
+        }),
+        retention_owner_name: fallback_owner
+            .as_ref()
+            .map_or_else(|| "the retention owner".to_owned(), |o| o.full_name.clone()),
+    };
+    let decision = decide(&facts, &policy);
+
+    let save_task_assignee = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
+        None => None,
+        Some(SaveTaskAssignee::OriginalRep) => rep.as_ref().map(|r| (r, false)),
+        Some(SaveTaskAssignee::RetentionOwner) => match fallback_owner.as_ref() {
+            Some(owner) => Some((owner, true)),
+            None => {
+                return Err(ServiceError::field(
+                    "original_rep",
+                    "No retention owner receives save tasks yet: ask an admin to choose one",
+                ));
+            }
+        },
+    };
+
+    let inserted = insert_decided_case(
+        conn,
+        &DecidedCase {
+            submission: s,
+            agent_id,
+            level_id: level.id,
+            server_id: server.id,
+            original_rep_id: rep.as_ref().map(|r| r.id),
+            facts: &facts,
+            decision: &decision,
+            policy: &policy,
+            save_task_assignee: save_task_assignee.map(|(assignee, fell_back)| {
+                SaveTaskAssignment {
+                    staff_id: assignee.id,
+                    name: &assignee.full_name,
+                    fell_back,
+                }
+            }),
+            now,
+        },
+    )?;
+    if let (Some(refund), Some(request)) = (&decision.refund, &s.refund)
+        && refund.needs_review
+    {
+        // R6: the heads-up commits or rolls back with the case.
+        let text = heads_up_text(
+            inserted.case_id,
+            s.customer_name.as_str(),
+            &request.amount.money(),
+            slack.mention.as_deref(),
+            &slack.public_url,
+        );
+        enqueue_heads_up(conn, inserted.case_id, &text, slack.configured, now)?;
+    }
+    submissions::record_token(conn, &s.token, inserted.case_id, now)?;
+    Ok(Submitted::Created(inserted.case_id))
+}
+
+/// A case the procedure has decided, with everything its rows need.
+pub struct DecidedCase<'a> {
+    pub submission: &'a CaseSubmission,
+    pub agent_id: StaffId,
+    pub level_id: LevelId,
+    pub server_id: ServerId,
+    pub original_rep_id: Option<StaffId>,
+    pub facts: &'a CaseFacts,
+    pub decision: &'a Decision,
+    pub policy: &'a Policy,
+    pub save_task_assignee: Option<SaveTaskAssignment<'a>>,
+    pub now: i64,
+}
+
+/// Who the decision's save task goes to.
+pub struct SaveTaskAssignment<'a> {
+    pub staff_id: StaffId,
+    pub name: &'a str,
+    /// The rep had left or was unknown: the retention owner takes it.
+    pub fell_back: bool,
+}
+
+/// The rows a decided case was written as.
+#[derive(Debug, Clone, Copy)]
+pub struct InsertedCase {
+    pub case_id: CaseId,
+    pub save_task_id: Option<SaveTaskId>,
+    pub billing_item_id: Option<BillingItemId>,
+}
+
+/// Writes a decided case: the case row with its facts snapshot and
+/// decision, the "created" event, the R3 first comment, and the save task
+/// and the billing item with their log lines. Runs inside the caller's
+/// transaction; intake adds the Slack heads-up, the demo data does not
+/// (its refunds were reviewed long ago).
+pub fn insert_decided_case(
+    conn: &mut SqliteConnection,
+    case: &DecidedCase<'_>,
+) -> Result<InsertedCase, ServiceError> {
+    let DecidedCase {
+        submission: s,
+        agent_id,
+        decision,
+        policy,
+        now,
+        ..
+    } = *case;
+    let cancellation_status = decision.cancellation.as_ref().map(|c| c.status);
+    let refund_status = decision.refund.as_ref().map(|r| r.status);
+    let facts_json = serde_json::to_string(case.facts).map_err(anyhow::Error::from)?;
+    let decision_json = serde_json::to_string(decision).map_err(anyhow::Error::from)?;
+    let case_id = CaseRow::insert(
+        conn,
+        &NewCaseRow {
+            customer_name: s.customer_name.as_str(),
+            account_id: s.account_id.as_str(),
+            support_ticket: s.support_ticket.as_deref(),
+            request: s.request,
+            level_id: case.level_id,
+            server_id: case.server_id,
+            ar_balance: s.ar_balance,
+            refund_amount: s.refund.as_ref().map(|r| r.amount.money()),
+            refund_reason: s.refund.as_ref().map(|r| r.reason.as_str()),
+            notes: s.notes.as_deref(),
+            original_rep_id: case.original_rep_id,
+            submitted_by: agent_id,
+            policy_version: policy.version as i32,
+            facts_snapshot: &facts_json,
+            decision: &decision_json,
+            cancellation_status,
+            refund_status,
+            is_open: crate::domain::CaseState::of(cancellation_status, refund_status)
+                == crate::domain::CaseState::Open,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+
+    case_events::append(
+        conn,
+        case_id,
+        Some(agent_id),
+        EventKind::Created,
+        &created_event_body(decision, policy),
+        now,
+    )?;
+    if let Some(refund) = &decision.refund {
+        // R3: the reason the customer is entitled to the refund is the first comment.
+        let line = case_log::comment(&refund.first_comment);
+        case_events::append_line(conn, case_id, Some(agent_id), &line, now)?;
+    }
+    let mut inserted = InsertedCase {
+        case_id,
+        save_task_id: None,
+        billing_item_id: None,
+    };
+    if let Some(assignee) = &case.save_task_assignee {
+        inserted.save_task_id = Some(SaveTaskRow::insert(
+            conn,
+            case_id,
+            assignee.staff_id,
+            assignee.fell_back,
+            now,
+        )?);
+        let why = if assignee.fell_back {
+            " (the original sales rep has left or is unknown)"
+        } else {
+            ""
+        };
+        case_events::append(
+            conn,
+            case_id,
+            Some(agent_id),
+            EventKind::Assigned,
+            &format!("Save task assigned to {}{why}.", assignee.name),
+            now,
+        )?;
+    }
+    if let (Some(refund), Some(request)) = (&decision.refund, &s.refund) {
+        let review = ReviewState::initial(refund.needs_review);
+        inserted.billing_item_id = Some(BillingItemRow::insert(
+            conn,
+            case_id,
+            request.amount.money(),
+            review,
+            now,
+        )?);
+        let marked = if refund.needs_review {
+            ", marked Needs review"
+        } else {
+            ""
+        };
+        case_events::append(
+            conn,
+            case_id,
+            Some(agent_id),
+            EventKind::Assigned,
+            &format!(
+                "Refund of {} assigned to Billing as Billing / Billing in progress{marked}.",
+                request.amount
+            ),
+            now,
+        )?;
+    }
+    Ok(inserted)
+}
+
+fn created_event_body(decision: &Decision, policy: &Policy) -> String {
+    let steps: Vec<String> = decision
+        .actions
+        .iter()
+        .map(|a| format!("{} — {}", a.step.code(), a.reason))
+        .collect();
+    format!(
+        "Decided under policy version {}. {}",
+        policy.version,
+        steps.join(" ")
+    )
+}

@@ -1,0 +1,61 @@
+//! The queue pages: open save tasks (a rep sees their own, the retention
+//! owner all) and the refunds billing still has to act on.
+
+use crate::db::models::staff::StaffRow;
+use crate::db::views::queues;
+use crate::domain::{BillingItemId, Role, SaveTaskId, StaffId};
+use crate::services::{Actor, ServiceError};
+use crate::state::AppState;
+
+pub use crate::db::views::queues::{BillingRow, Page, TaskRow};
+
+/// `/tasks` for one person.
+pub struct TaskQueue {
+    pub tasks: Page<TaskRow, SaveTaskId>,
+    /// The retention owner sees every open task and may reassign it.
+    pub sees_all: bool,
+    /// Active sales reps a retention owner can hand a task to.
+    pub reassign_to: Vec<(StaffId, String)>,
+}
+
+pub async fn task_queue(
+    app: &AppState,
+    actor: Actor,
+    after: Option<SaveTaskId>,
+) -> Result<TaskQueue, ServiceError> {
+    let sees_all = match actor.role {
+        Role::RetentionOwner => true,
+        Role::SalesRep => false,
+        _ => return Err(ServiceError::Forbidden),
+    };
+    let assignee = (!sees_all).then_some(actor.id);
+    app.db
+        .read(move |conn| {
+            let reassign_to = if sees_all {
+                StaffRow::by_role(conn, Role::SalesRep)?
+                    .into_iter()
+                    .filter(|rep| rep.departed_at.is_none())
+                    .map(|rep| (rep.id, rep.full_name))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Ok(TaskQueue {
+                tasks: queues::open_tasks(conn, assignee, after)?,
+                sees_all,
+                reassign_to,
+            })
+        })
+        .await
+}
+
+pub async fn billing_queue(
+    app: &AppState,
+    actor: Actor,
+    after: Option<BillingItemId>,
+) -> Result<Page<BillingRow, BillingItemId>, ServiceError> {
+    actor.require(Role::Billing)?;
+    app.db
+        .read(move |conn| Ok(queues::billing_queue(conn, after)?))
+        .await
+}

@@ -1,0 +1,179 @@
+//! The reference screens (`/admin/servers`, `/admin/levels`) share one
+//! implementation: a table of every item with a change form and "Retire"
+//! per row, an add form below, and a refusal shown beside the form it
+//! belongs to. Each screen says only what differs (`ReferenceScreen`).
+
+use std::ops::Deref;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+
+use crate::services::admin::reference::{self, ReferenceItem};
+use crate::services::{FieldErrors, ServiceError};
+use crate::state::AppState;
+use crate::web::answer::with_flash;
+use crate::web::errors::{AppError, Shown, render};
+use crate::web::extract::{Admins, Signed};
+use crate::web::layout::Layout;
+use crate::web::session::TypedSession;
+
+use super::{EmptyForm, when};
+
+/// What one reference screen adds to the shared page.
+pub trait ReferenceScreen: ReferenceItem {
+    /// Where the screen lives and where its forms post.
+    const PATH: &'static str;
+    /// The add form as typed.
+    type AddForm: Default + Clone;
+    /// A row's change form as typed.
+    type RowForm: Clone;
+    /// The page template, which derefs to the shared view.
+    type Page: Template + Deref<Target = ReferenceView<Self>>;
+
+    fn page(view: ReferenceView<Self>) -> Self::Page;
+}
+
+/// One row of the table.
+pub struct Line<T: ReferenceScreen> {
+    pub row: T,
+    pub retired: Option<String>,
+    /// What was typed into this row's change form when it was refused.
+    pub typed: Option<T::RowForm>,
+    pub errors: FieldErrors,
+}
+
+/// Everything the shared part of a reference page shows.
+pub struct ReferenceView<T: ReferenceScreen> {
+    pub layout: Layout,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub lines: Vec<Line<T>>,
+    pub form: T::AddForm,
+    pub errors: FieldErrors,
+}
+
+/// Which form a refusal belongs to: the add form, or one row's.
+pub enum Target<T: ReferenceScreen> {
+    Add(T::AddForm),
+    Row(T::Id, T::RowForm),
+    Page,
+}
+
+pub async fn reference_page<T: ReferenceScreen>(
+    state: &AppState,
+    user: &Signed<Admins>,
+    session: &TypedSession,
+    shown: Shown,
+    target: Target<T>,
+) -> Result<HttpResponse, AppError>
+where
+    T::Id: PartialEq,
+{
+    let rows = reference::list::<T>(state, user.actor()).await?;
+    let zone = state.settings.timezone;
+    let Shown {
+        status,
+        message,
+        errors,
+    } = shown;
+    let (mut form, mut form_errors, mut row_target) =
+        (T::AddForm::default(), FieldErrors::default(), None);
+    match target {
+        Target::Add(typed) => (form, form_errors) = (typed, errors),
+        Target::Row(id, typed) => row_target = Some((id, typed, errors)),
+        Target::Page => {}
+    }
+    let lines = rows
+        .into_iter()
+        .map(|row| {
+            let refused = row_target.as_ref().filter(|(id, ..)| *id == row.id());
+            Line {
+                retired: row.retired_at().map(|at| when(at, zone)),
+                typed: refused.map(|(_, typed, _)| typed.clone()),
+                errors: refused.map(|(.., e)| e.clone()).unwrap_or_default(),
+                row,
+            }
+        })
+        .collect();
+    let view = ReferenceView {
+        layout: Layout::signed_in(user, session),
+        notice: session.take_flash(),
+        error: message,
+        lines,
+        form,
+        errors: form_errors,
+    };
+    render(status, &T::page(view))
+}
+
+/// A 303 back to the screen with `notice`, or the screen again with the
+/// refusal beside `target`'s form.
+pub async fn after<T: ReferenceScreen, V>(
+    state: &AppState,
+    user: &Signed<Admins>,
+    session: &TypedSession,
+    result: Result<V, ServiceError>,
+    notice: impl FnOnce(V) -> String,
+    target: Target<T>,
+) -> Result<HttpResponse, AppError>
+where
+    T::Id: PartialEq,
+{
+    with_flash(session, result, notice, T::PATH, |shown| {
+        reference_page(state, user, session, shown, target)
+    })
+    .await
+}
+
+/// `GET`: the screen.
+pub async fn list<T: ReferenceScreen>(
+    state: web::Data<AppState>,
+    user: Signed<Admins>,
+    session: TypedSession,
+) -> Result<HttpResponse, AppError>
+where
+    T::Id: PartialEq,
+{
+    reference_page::<T>(&state, &user, &session, Shown::nothing(), Target::Page).await
+}
+
+/// "Retire": old cases keep the item, new cases cannot choose it.
+pub async fn retire<T: ReferenceScreen>(
+    state: web::Data<AppState>,
+    user: Signed<Admins>,
+    session: TypedSession,
+    path: web::Path<T::Id>,
+    _form: web::Form<EmptyForm>,
+) -> Result<HttpResponse, AppError>
+where
+    T::Id: PartialEq,
+{
+    let result = reference::retire::<T>(&state, user.actor(), path.into_inner()).await;
+    let notice = |item: T| {
+        let noun = T::NOUN;
+        let capitalised = noun[..1].to_uppercase() + &noun[1..];
+        format!(
+            "{capitalised} {} was retired: old cases keep it, new cases cannot choose it.",
+            item.name()
+        )
+    };
+    after::<T, T>(&state, &user, &session, result, notice, Target::Page).await
+}
+
+/// A form whose row does not exist is 404, whatever was typed; otherwise
+/// the parse errors go beside that row's form.
+pub async fn row_refused<T: ReferenceScreen>(
+    state: &AppState,
+    user: &Signed<Admins>,
+    session: &TypedSession,
+    id: T::Id,
+    typed: T::RowForm,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError>
+where
+    T::Id: PartialEq,
+{
+    reference::find::<T>(state, user.actor(), id).await?;
+    let shown = Shown::invalid(errors);
+    reference_page(state, user, session, shown, Target::<T>::Row(id, typed)).await
+}

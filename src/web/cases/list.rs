@@ -1,0 +1,127 @@
+//! `GET /cases` (newest first, searchable, filterable) and its CSV export.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::{CaseId, CaseState, Role};
+use crate::format::Formatter;
+use crate::services::cases::export::export_cases;
+use crate::services::cases::list::{CaseListPage, CaseListQuery, TrackFilter, list_cases};
+use crate::state::AppState;
+use crate::web::errors::{AppError, render};
+use crate::web::extract::{CaseListers, Exporters, Signed};
+use crate::web::layout::Layout;
+use crate::web::session::TypedSession;
+
+use super::Choice;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    q: Option<String>,
+    state: Option<String>,
+    status: Option<String>,
+    before: Option<CaseId>,
+}
+
+impl ListParams {
+    fn query(&self) -> CaseListQuery {
+        CaseListQuery {
+            search: self.q.clone(),
+            state: match self.state.as_deref() {
+                Some("open") => Some(CaseState::Open),
+                Some("closed") => Some(CaseState::Closed),
+                _ => None,
+            },
+            track: self.status.as_deref().and_then(TrackFilter::parse),
+            before: self.before,
+        }
+    }
+
+    /// The filters as a query string (without the page position).
+    fn filters(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("q", &self.q),
+            ("state", &self.state),
+            ("status", &self.status),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| (name, v))
+        })
+        .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+
+    fn next_link(&self, page: &CaseListPage) -> Option<String> {
+        let filters = self.filters();
+        page.next_before.map(|before| {
+            let separator = if filters.is_empty() { "" } else { "&" };
+            format!("/cases?{filters}{separator}before={before}")
+        })
+    }
+}
+
+/// `GET /cases/export.csv`: the filtered cases as CSV, for billing and admins.
+pub async fn export(
+    state: web::Data<AppState>,
+    user: Signed<Exporters>,
+    params: web::Query<ListParams>,
+) -> HttpResponse {
+    let mut query = params.into_inner().query();
+    query.before = None;
+    tracing::info!(username = %user.username, "CSV export of cases");
+    let chunks = tokio_stream::wrappers::ReceiverStream::new(export_cases(&state, query));
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"cases.csv\""))
+        .streaming(chunks)
+}
+
+#[derive(Template)]
+#[template(path = "cases/list.html")]
+struct CaseListView {
+    layout: Layout,
+    fmt: Formatter,
+    page: CaseListPage,
+    q: String,
+    state: String,
+    status: String,
+    statuses: Vec<Choice>,
+    next_link: Option<String>,
+    first_page: bool,
+    export_link: Option<String>,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    user: Signed<CaseListers>,
+    session: TypedSession,
+    req: HttpRequest,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = params.into_inner();
+    let page = list_cases(&state, params.query()).await?;
+    let exports = matches!(user.role, Role::Billing | Role::Admin);
+    let view = CaseListView {
+        layout: Layout::signed_in(&user, &session),
+        fmt: Formatter::for_state(&state),
+        next_link: params.next_link(&page),
+        export_link: exports.then(|| format!("/cases/export.csv?{}", params.filters())),
+        first_page: req.query_string().is_empty() || params.before.is_none(),
+        page,
+        statuses: TrackFilter::all()
+            .into_iter()
+            .map(|f| Choice::new(f.value(), f.label()))
+            .collect(),
+        q: params.q.unwrap_or_default(),
+        state: params.state.unwrap_or_default(),
+        status: params.status.unwrap_or_default(),
+    };
+    render(StatusCode::OK, &view)
+}

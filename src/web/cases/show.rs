@@ -1,0 +1,187 @@
+//! `GET /cases/{id}`: the case as the procedure decided it, its log, and
+//! the actions on it (comment, reply sent, withdraw; billing's actions in
+//! `web::queues::billing`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::{CaseId, CaseState, EventKind, RefundStatus, ReviewState, Role};
+use crate::format::Formatter;
+use crate::services::FieldErrors;
+use crate::services::ServiceError;
+use crate::services::cases::actions;
+use crate::services::cases::view::{CaseView, open_case};
+use crate::state::AppState;
+use crate::web::answer::answer;
+use crate::web::current_user::CurrentUser;
+use crate::web::errors::{AppError, Shown, render, see_other};
+use crate::web::extract::{Agents, Anyone, Signed};
+use crate::web::layout::Layout;
+use crate::web::session::TypedSession;
+
+#[derive(Template)]
+#[template(path = "cases/show.html")]
+pub struct CasePage {
+    layout: Layout,
+    fmt: Formatter,
+    case: CaseView,
+    reply: String,
+    is_agent: bool,
+    is_billing: bool,
+    pub payment_reference: String,
+    pub review_notes: String,
+    notice: Option<String>,
+    errors: FieldErrors,
+    pub comment: String,
+    pub withdraw_reason: String,
+}
+
+impl CasePage {
+    fn refund_track_label(&self) -> String {
+        match (self.case.refund_status, &self.case.billing) {
+            (Some(RefundStatus::BillingInProgress), Some(billing)) => match billing.review {
+                ReviewState::NeedsReview => {
+                    "Billing / Billing in progress · Needs review".to_owned()
+                }
+                ReviewState::Approved => "Billing / Billing in progress · Approved".to_owned(),
+                _ => "Billing / Billing in progress".to_owned(),
+            },
+            (Some(status), _) => status.label().to_owned(),
+            (None, _) => String::new(),
+        }
+    }
+
+    fn event_label(&self, kind: &EventKind) -> &'static str {
+        kind.label()
+    }
+
+    fn is_open(&self) -> bool {
+        self.case.state == CaseState::Open
+    }
+
+    fn ticket_link(&self) -> Option<&str> {
+        self.case
+            .support_ticket
+            .as_deref()
+            .filter(|t| t.starts_with("https://") || t.starts_with("http://"))
+    }
+}
+
+/// The case page for `user`, with a refused action's messages when given.
+async fn case_page(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &TypedSession,
+    case_id: CaseId,
+    shown: Shown,
+) -> Result<CasePage, AppError> {
+    let case = open_case(state, user.actor(), case_id).await?;
+    Ok(CasePage {
+        layout: Layout::signed_in(user, session),
+        fmt: Formatter::for_state(state),
+        reply: case.reply_to_send(),
+        case,
+        is_agent: user.role == Role::Agent,
+        is_billing: user.role == Role::Billing,
+        payment_reference: String::new(),
+        review_notes: String::new(),
+        notice: shown.message,
+        errors: shown.errors,
+        comment: String::new(),
+        withdraw_reason: String::new(),
+    })
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    user: Signed<Anyone>,
+    session: TypedSession,
+    path: web::Path<CaseId>,
+) -> Result<HttpResponse, AppError> {
+    let page = case_page(&state, &user, &session, path.into_inner(), Shown::nothing()).await?;
+    render(StatusCode::OK, &page)
+}
+
+/// After an action on a case: back to the case, or the case again with
+/// what went wrong and what was typed (`keep` puts it back in its field).
+pub async fn after_action(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &TypedSession,
+    case_id: CaseId,
+    result: Result<(), ServiceError>,
+    keep: impl FnOnce(&mut CasePage),
+) -> Result<HttpResponse, AppError> {
+    let back = |()| see_other(&format!("/cases/{case_id}"));
+    answer(result, back, |shown| async move {
+        let status = shown.status;
+        let mut page = case_page(state, user, session, case_id, shown).await?;
+        keep(&mut page);
+        render(status, &page)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentForm {
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn add_comment(
+    state: web::Data<AppState>,
+    user: Signed<Anyone>,
+    session: TypedSession,
+    path: web::Path<CaseId>,
+    form: web::Form<CommentForm>,
+) -> Result<HttpResponse, AppError> {
+    let case_id = path.into_inner();
+    let text = form.into_inner().comment;
+    let result = actions::add_comment(&state, user.actor(), case_id, &text).await;
+    after_action(&state, &user, &session, case_id, result, |page| {
+        page.comment = text
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyForm {}
+
+pub async fn mark_reply_sent(
+    state: web::Data<AppState>,
+    user: Signed<Agents>,
+    session: TypedSession,
+    path: web::Path<CaseId>,
+    _form: web::Form<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    let case_id = path.into_inner();
+    let result = actions::mark_reply_sent(&state, user.actor(), case_id).await;
+    after_action(&state, &user, &session, case_id, result, |_| {}).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    withdraw_reason: String,
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    user: Signed<Agents>,
+    session: TypedSession,
+    path: web::Path<CaseId>,
+    form: web::Form<WithdrawForm>,
+) -> Result<HttpResponse, AppError> {
+    let case_id = path.into_inner();
+    let reason = form.into_inner().withdraw_reason;
+    let result = actions::withdraw(&state, user.actor(), case_id, &reason).await;
+    after_action(&state, &user, &session, case_id, result, |page| {
+        page.withdraw_reason = reason
+    })
+    .await
+}

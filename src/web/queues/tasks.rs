@@ -1,0 +1,171 @@
+//! `/tasks`: open save tasks, "Record outcome" and (retention owner) "Reassign".
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::{SaveOutcome, SaveTaskId, StaffId};
+use crate::format::Formatter;
+use crate::services::queues::lists::{Page, TaskQueue, TaskRow, task_queue};
+use crate::services::queues::save_calls::{CallReport, reassign as reassign_task, record_outcome};
+use crate::services::{FieldErrors, ServiceError};
+use crate::state::AppState;
+use crate::web::answer::answer;
+use crate::web::current_user::CurrentUser;
+use crate::web::errors::{AppError, Shown, render, see_other};
+use crate::web::extract::{RetentionOwners, Signed, TaskWorkers};
+use crate::web::layout::Layout;
+use crate::web::session::TypedSession;
+
+use super::AfterParam;
+
+#[derive(Template)]
+#[template(path = "queues/tasks.html")]
+struct TasksPage {
+    layout: Layout,
+    fmt: Formatter,
+    tasks: Page<TaskRow, SaveTaskId>,
+    sees_all: bool,
+    notice: Option<String>,
+    /// The task whose form came back with errors, and what was typed there.
+    failed_task: Option<SaveTaskId>,
+    errors: FieldErrors,
+    typed_outcome: String,
+    typed_notes: String,
+    /// Active sales reps a retention owner can hand a task to.
+    reassign_to: Vec<(StaffId, String)>,
+}
+
+impl TasksPage {
+    fn is_failed(&self, task_id: &SaveTaskId) -> bool {
+        self.failed_task == Some(*task_id)
+    }
+}
+
+/// What a refused task action brings back onto the page.
+#[derive(Default)]
+struct Typed {
+    task: Option<SaveTaskId>,
+    outcome: String,
+    notes: String,
+}
+
+async fn tasks_page(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &TypedSession,
+    after: Option<SaveTaskId>,
+    shown: Shown,
+    typed: Typed,
+) -> Result<HttpResponse, AppError> {
+    let TaskQueue {
+        tasks,
+        sees_all,
+        reassign_to,
+    } = task_queue(state, user.actor(), after).await?;
+    let page = TasksPage {
+        layout: Layout::signed_in(user, session),
+        fmt: Formatter::for_state(state),
+        tasks,
+        sees_all,
+        notice: shown.message,
+        failed_task: typed.task,
+        errors: shown.errors,
+        typed_outcome: typed.outcome,
+        typed_notes: typed.notes,
+        reassign_to,
+    };
+    render(shown.status, &page)
+}
+
+pub async fn tasks(
+    state: web::Data<AppState>,
+    user: Signed<TaskWorkers>,
+    session: TypedSession,
+    query: web::Query<AfterParam<SaveTaskId>>,
+) -> Result<HttpResponse, AppError> {
+    let shown = Shown::nothing();
+    tasks_page(
+        &state,
+        &user,
+        &session,
+        query.after,
+        shown,
+        Typed::default(),
+    )
+    .await
+}
+
+/// Back to the queue, or the queue again with what went wrong beside the task.
+async fn after_task_action(
+    state: &AppState,
+    user: &CurrentUser,
+    session: &TypedSession,
+    result: Result<(), ServiceError>,
+    typed: Typed,
+) -> Result<HttpResponse, AppError> {
+    answer(
+        result,
+        |()| see_other("/tasks"),
+        |shown| tasks_page(state, user, session, None, shown, typed),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    call_notes: String,
+}
+
+pub async fn record(
+    state: web::Data<AppState>,
+    user: Signed<TaskWorkers>,
+    session: TypedSession,
+    path: web::Path<SaveTaskId>,
+    form: web::Form<OutcomeForm>,
+) -> Result<HttpResponse, AppError> {
+    let task_id = path.into_inner();
+    let OutcomeForm {
+        outcome,
+        call_notes,
+    } = form.into_inner();
+    let report = CallReport {
+        outcome: SaveOutcome::parse(&outcome).ok(),
+        notes: call_notes.clone(),
+    };
+    let result = record_outcome(&state, user.actor(), task_id, report).await;
+    let typed = Typed {
+        task: Some(task_id),
+        outcome,
+        notes: call_notes,
+    };
+    after_task_action(&state, &user, &session, result, typed).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReassignForm {
+    #[serde(default)]
+    assignee_id: String,
+}
+
+pub async fn reassign(
+    state: web::Data<AppState>,
+    user: Signed<RetentionOwners>,
+    session: TypedSession,
+    path: web::Path<SaveTaskId>,
+    form: web::Form<ReassignForm>,
+) -> Result<HttpResponse, AppError> {
+    let task_id = path.into_inner();
+    let to = form.assignee_id.parse::<StaffId>().ok();
+    let result = reassign_task(&state, user.actor(), task_id, to).await;
+    let typed = Typed {
+        task: Some(task_id),
+        ..Typed::default()
+    };
+    after_task_action(&state, &user, &session, result, typed).await
+}
