@@ -323,7 +323,7 @@ async fn a_double_posted_form_makes_one_case() {
 async fn an_account_with_an_open_case_is_warned_and_submit_anyway_gets_past() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let first = case_id(&NewCase::new().account("ACME-7").submit(&alex).await);
+    let first = NewCase::new().account("ACME-7").submit_for_id(&alex).await;
 
     let warned = NewCase::new()
         .account("ACME-7")
@@ -340,13 +340,11 @@ async fn an_account_with_an_open_case_is_warned_and_submit_anyway_gets_past() {
     assert!(body.contains("value=\"Dana Again\""));
     assert_eq!(app.count("cases"), 1);
 
-    let second = case_id(
-        &NewCase::new()
-            .account("ACME-7")
-            .submit_anyway()
-            .submit(&alex)
-            .await,
-    );
+    let second = NewCase::new()
+        .account("ACME-7")
+        .submit_anyway()
+        .submit_for_id(&alex)
+        .await;
     assert_ne!(first, second);
 }
 

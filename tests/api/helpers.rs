@@ -487,7 +487,12 @@ impl NewCase {
         browser.post("/cases", &borrowed(&form)).await
     }
 
-    /// Submits the case and returns its id and page.
+    /// Submits the case, which must be accepted, and returns its id.
+    pub async fn submit_for_id(&self, browser: &Browser) -> i32 {
+        case_id(&self.submit(browser).await)
+    }
+
+    /// Submits the case, which must be accepted, and returns its id and page.
     pub async fn submit_and_open(&self, browser: &Browser) -> (i32, String) {
         let response = self.submit(browser).await;
         let id = case_id(&response);
