@@ -811,27 +811,3 @@ fn one_or<R>(mut rows: Vec<R>, what: &str) -> R {
     assert_eq!(rows.len(), 1, "{what}");
     rows.pop().expect("one row")
 }
-
-// Being replaced by `NewCase`.
-pub const ESSENTIALS: &str = "1";
-pub const PROFESSIONAL: &str = "2";
-pub const PROFESSIONAL_2A: &str = "3";
-pub const SMB: &str = "4";
-pub const APP_01: &str = "1";
-pub const APP_02: &str = "2";
-
-pub async fn submit_case(browser: &Browser, overrides: &[(&str, &str)]) -> reqwest::Response {
-    let mut case = NewCase::new().account(&fresh_account());
-    for (name, value) in overrides {
-        case = case.raw(name, value);
-    }
-    case.submit(browser).await
-}
-
-pub async fn submit_and_open(browser: &Browser, overrides: &[(&str, &str)]) -> (i32, String) {
-    let mut case = NewCase::new().account(&fresh_account());
-    for (name, value) in overrides {
-        case = case.raw(name, value);
-    }
-    case.submit_and_open(browser).await
-}
