@@ -345,7 +345,8 @@ impl Rep {
     /// The seeded reps and their usernames (checked in `database.rs`).
     pub const SEEDED: [(Rep, &'static str); 2] = [(Rep::Riley, "riley"), (Rep::Morgan, "morgan")];
 
-    /// The value of the form's `original_rep` option.
+    /// The value of the form's `original_rep` option. Demo staff are seeded
+    /// as alex, spencer, heather, riley, morgan, admin: ids 1 to 6.
     pub fn value(self) -> String {
         match self {
             Rep::Riley => "4".to_owned(),
@@ -370,8 +371,10 @@ fn fresh_account() -> String {
 /// "Dana Smith" on app-01, nothing owed, rep unknown, on a fresh account
 /// (a new one each time it is submitted, unless `.account(..)` names one).
 ///
-/// Every field the form has is one line in `new`; a setter changes one
-/// thing; `raw` sends any value, valid or not, under any name.
+/// Every field the form has is one line in `new`, with the value a plain
+/// case sends: a new field is one more line there (and a setter, if tests
+/// vary it). A setter changes one thing; `raw` sends any value, valid or
+/// not, under any name.
 #[derive(Clone, Debug)]
 pub struct NewCase {
     fields: Vec<(String, String)>,
