@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{location, spawn_app};
+use crate::helpers::{NewCase, location, spawn_app};
 
 /// A demo account per role.
 const AGENT: &str = "alex";
@@ -34,7 +34,7 @@ pub const PAGES: &[(&str, &[&str])] = &[
 async fn every_role_may_read_a_case_but_only_agents_act_as_agents() {
     let app = spawn_app().await;
     let alex = app.signed_in(AGENT).await;
-    let id = crate::helpers::case_id(&crate::helpers::submit_case(&alex, &[]).await);
+    let id = NewCase::new().submit_for_id(&alex).await;
     for username in EVERYONE {
         let browser = app.signed_in(username).await;
         let (status, _) = browser.page(&format!("/cases/{id}")).await;

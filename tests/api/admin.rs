@@ -2,9 +2,7 @@
 //! levels, the versioned policy, the audit log, and what each change does
 //! to cases submitted through the real intake form.
 
-use diesel::prelude::*;
 use reqwest::StatusCode;
-use retention_desk::db::schema::{admin_audit, case_events, save_tasks, servers, sessions, staff};
 
 use crate::helpers::*;
 
@@ -25,54 +23,6 @@ fn field_errors(body: &str) -> Vec<String> {
 
 fn error_summary(body: &str) -> String {
     texts(body, ".error-summary").join(" ")
-}
-
-fn audit_details(app: &TestApp) -> Vec<(String, Option<i32>, String)> {
-    app.db(|conn| {
-        admin_audit::table
-            .order(admin_audit::id)
-            .select((
-                admin_audit::action,
-                admin_audit::actor_id,
-                admin_audit::detail,
-            ))
-            .load(conn)
-            .unwrap()
-    })
-}
-
-fn server_id(app: &TestApp, name: &str) -> String {
-    app.db(|conn| {
-        servers::table
-            .filter(servers::name.eq(name))
-            .select(servers::id)
-            .first::<i32>(conn)
-            .unwrap()
-            .to_string()
-    })
-}
-
-fn level_id(app: &TestApp, name: &str) -> String {
-    use retention_desk::db::schema::customer_levels;
-    app.db(|conn| {
-        customer_levels::table
-            .filter(customer_levels::name.eq(name))
-            .select(customer_levels::id)
-            .first::<i32>(conn)
-            .unwrap()
-            .to_string()
-    })
-}
-
-fn departed(app: &TestApp, username: &str) -> bool {
-    app.db(|conn| {
-        staff::table
-            .filter(staff::username.eq(username))
-            .select(staff::departed_at)
-            .first::<Option<i64>>(conn)
-            .unwrap()
-            .is_some()
-    })
 }
 
 /// The option labels of a select on a page, in order.
@@ -130,16 +80,16 @@ async fn the_overview_links_every_admin_page() {
 async fn failed_slack_deliveries_are_listed_with_their_case() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let id = case_id(&submit_case(&alex, &[("customer_name", "Pat <Failed> Jones")]).await);
-    app.db(|conn| {
-        diesel::sql_query(format!(
-            "INSERT INTO outbox_messages (case_id, channel, text, status, attempts, next_attempt_at, last_error, created_at)
-             VALUES ({id}, 'slack', 'heads-up', 'failed', 3, 0, 'Slack said 404: no_service', {START}),
-                    ({id}, 'slack', 'heads-up', 'delivered', 1, 0, NULL, {START})"
-        ))
-        .execute(conn)
-        .unwrap();
-    });
+    let id = NewCase::new()
+        .customer("Pat <Failed> Jones")
+        .submit_for_id(&alex)
+        .await;
+    app.execute(&format!(
+        "INSERT INTO outbox_messages (case_id, channel, text, status, attempts, next_attempt_at, last_error, created_at)
+         VALUES ({id}, 'slack', 'heads-up', 'failed', 3, 0, 'Slack said 404: no_service', {START}),
+                ({id}, 'slack', 'heads-up', 'delivered', 1, 0, NULL, {START})"
+    ))
+    .unwrap();
     let admin = app.signed_in("admin").await;
     let (_, body) = admin.page("/admin").await;
     let rows = texts(&body, "#failed-deliveries tbody tr");
@@ -176,7 +126,10 @@ async fn a_new_servers_survey_link_appears_on_its_essentials_cases() {
             .iter()
             .any(|o| o.contains("app-03"))
     );
-    let (_, body) = submit_and_open(&alex, &[("server_id", &server_id(&app, "app-03"))]).await;
+    let (_, body) = NewCase::new()
+        .server(Server::Id(app.server_id("app-03")))
+        .submit_and_open(&alex)
+        .await;
     assert_eq!(steps(&body), ["C2"]);
     assert!(reply(&body).contains(url), "{}", reply(&body));
     assert_eq!(attrs(&body, "a.survey-link", "href"), [url]);
@@ -224,7 +177,7 @@ async fn a_javascript_survey_url_is_refused_with_a_field_error() {
     assert_eq!(app.count("servers"), before, "nothing stored");
 
     // Editing an existing server's link is held to the same rule.
-    let app_01 = server_id(&app, "app-01");
+    let app_01 = app.server_id("app-01");
     let body = post_refused(
         &admin,
         &format!("/admin/servers/{app_01}"),
@@ -238,13 +191,7 @@ async fn a_javascript_survey_url_is_refused_with_a_field_error() {
         field_errors(&body),
         ["Use a link that starts with https:// or http://"]
     );
-    let stored: String = app.db(|conn| {
-        servers::table
-            .filter(servers::name.eq("app-01"))
-            .select(servers::exit_survey_url)
-            .first(conn)
-            .unwrap()
-    });
+    let stored = app.exit_survey_url("app-01");
     assert_eq!(stored, SURVEY_APP_01);
 
     // Blank name and a name already taken.
@@ -270,7 +217,7 @@ async fn a_javascript_survey_url_is_refused_with_a_field_error() {
     );
     assert_eq!(app.count("servers"), before);
     assert!(
-        audit_details(&app).is_empty(),
+        app.audit_details().is_empty(),
         "refused changes are not audited"
     );
 }
@@ -280,8 +227,11 @@ async fn renaming_changing_and_retiring_a_server_leaves_old_cases_as_they_were()
     let app = spawn_app().await;
     let admin = admin(&app).await;
     let alex = app.signed_in("alex").await;
-    let app_01 = server_id(&app, "app-01");
-    let (old, _) = submit_and_open(&alex, &[("server_id", &app_01)]).await;
+    let app_01 = app.server_id("app-01");
+    let (old, _) = NewCase::new()
+        .server(Server::Id(app_01))
+        .submit_and_open(&alex)
+        .await;
 
     let new_url = "https://feedback.example.com/leaving?s=1";
     post_ok(
@@ -290,7 +240,10 @@ async fn renaming_changing_and_retiring_a_server_leaves_old_cases_as_they_were()
         &[("name", "app-01-eu"), ("exit_survey_url", new_url)],
     )
     .await;
-    let (_, body) = submit_and_open(&alex, &[("server_id", &app_01)]).await;
+    let (_, body) = NewCase::new()
+        .server(Server::Id(app_01))
+        .submit_and_open(&alex)
+        .await;
     assert_eq!(attrs(&body, "a.survey-link", "href"), [new_url]);
     let (_, old_body) = alex.page(&format!("/cases/{old}")).await;
     assert_eq!(attrs(&old_body, "a.survey-link", "href"), [SURVEY_APP_01]);
@@ -309,7 +262,7 @@ async fn renaming_changing_and_retiring_a_server_leaves_old_cases_as_they_were()
     assert!(old_body.contains("app-01"));
 
     // The last server in service cannot be retired.
-    let app_02 = server_id(&app, "app-02");
+    let app_02 = app.server_id("app-02");
     let body = post_refused(&admin, &format!("/admin/servers/{app_02}/retire"), &[]).await;
     assert!(
         error_summary(&body).contains("app-02 is the last server in service"),
@@ -353,31 +306,20 @@ async fn a_new_check_ar_level_routes_like_professional_and_the_form_lists_levels
         ]
     );
 
-    let plus = level_id(&app, "Professional Plus");
-    let riley = app.staff_id("riley").to_string();
+    let plus = Level::Id(app.level_id("Professional Plus"));
     for (ar, expected) in [
         ("400", vec!["C2A", "C2"]),
         ("$1,000.00", vec!["C2A", "C2"]),
         ("1,000.01", vec!["C2A"]),
     ] {
-        let (id, body) = submit_and_open(
-            &alex,
-            &[
-                ("level_id", &plus),
-                ("ar_balance", ar),
-                ("original_rep", &riley),
-            ],
-        )
-        .await;
+        let (id, body) = NewCase::new()
+            .level(plus)
+            .ar(ar)
+            .rep(Rep::Riley)
+            .submit_and_open(&alex)
+            .await;
         assert_eq!(steps(&body), expected, "A/R {ar}");
-        let task: Option<i32> = app.db(|conn| {
-            save_tasks::table
-                .filter(save_tasks::case_id.eq(id))
-                .select(save_tasks::assignee_id)
-                .first(conn)
-                .optional()
-                .unwrap()
-        });
+        let task = app.task_of(id).map(|(assignee, _)| assignee);
         let expected_task = (expected.len() == 1).then(|| app.staff_id("riley"));
         assert_eq!(task, expected_task, "A/R {ar}");
     }
@@ -407,18 +349,16 @@ async fn changing_a_levels_route_leaves_old_cases_decisions_as_they_were() {
     let app = spawn_app().await;
     let admin = admin(&app).await;
     let alex = app.signed_in("alex").await;
-    let riley = app.staff_id("riley").to_string();
-    let facts = [
-        ("level_id", PROFESSIONAL),
-        ("ar_balance", "1500"),
-        ("original_rep", riley.as_str()),
-    ];
-    let (old, before) = submit_and_open(&alex, &facts).await;
+    let facts = NewCase::new()
+        .level(Level::Professional)
+        .ar("1500")
+        .rep(Rep::Riley);
+    let (old, before) = facts.submit_and_open(&alex).await;
     assert_eq!(steps(&before), ["C2A"]);
 
     post_ok(
         &admin,
-        &format!("/admin/levels/{PROFESSIONAL}/route"),
+        &format!("/admin/levels/{}/route", Level::Professional.id()),
         &[("route", "essentials")],
     )
     .await;
@@ -429,7 +369,7 @@ async fn changing_a_levels_route_leaves_old_cases_decisions_as_they_were() {
             .contains("old cases keep theirs")
     );
 
-    let (_, new) = submit_and_open(&alex, &facts).await;
+    let (_, new) = facts.submit_and_open(&alex).await;
     assert_eq!(steps(&new), ["C2"], "new cases take the new route");
     let (_, after) = alex.page(&format!("/cases/{old}")).await;
     assert_eq!(steps(&after), ["C2A"], "the old case keeps its decision");
@@ -446,7 +386,12 @@ async fn changing_a_levels_route_leaves_old_cases_decisions_as_they_were() {
     );
 
     // A retired level leaves the form; its old cases still show it.
-    post_ok(&admin, &format!("/admin/levels/{PROFESSIONAL}/retire"), &[]).await;
+    post_ok(
+        &admin,
+        &format!("/admin/levels/{}/retire", Level::Professional.id()),
+        &[],
+    )
+    .await;
     let (_, form) = alex.page("/cases/new").await;
     assert!(
         !options(&form, "level_id")
@@ -590,13 +535,11 @@ async fn lowering_the_ar_limit_changes_new_cases_only_and_both_show_their_policy
     );
 
     let alex = app.signed_in("alex").await;
-    let riley = app.staff_id("riley").to_string();
-    let facts = [
-        ("level_id", PROFESSIONAL),
-        ("ar_balance", "800"),
-        ("original_rep", riley.as_str()),
-    ];
-    let (old, body) = submit_and_open(&alex, &facts).await;
+    let facts = NewCase::new()
+        .level(Level::Professional)
+        .ar("800")
+        .rep(Rep::Riley);
+    let (old, body) = facts.submit_and_open(&alex).await;
     assert_eq!(steps(&body), ["C2A", "C2"]);
     assert!(body.contains("decided under policy version 1: A/R limit $1,000.00"));
 
@@ -611,7 +554,7 @@ async fn lowering_the_ar_limit_changes_new_cases_only_and_both_show_their_policy
     assert!(page.contains("policy version 2"));
     assert_eq!(texts(&page, "#policy-versions tbody tr").len(), 2);
 
-    let (_, new) = submit_and_open(&alex, &facts).await;
+    let (_, new) = facts.submit_and_open(&alex).await;
     assert_eq!(steps(&new), ["C2A"], "over the new $500.00 limit");
     assert!(new.contains("A/R $800.00 is over the $500.00 limit"));
     assert!(new.contains("decided under policy version 2: A/R limit $500.00"));
@@ -649,11 +592,11 @@ async fn departing_a_rep_moves_their_open_task_to_spencer_and_ends_their_session
     let riley_id = app.staff_id("riley");
     let spencer_id = app.staff_id("spencer");
     let riley = app.signed_in("riley").await;
-    let (case, _) = submit_and_open(
-        &alex,
-        &[("level_id", SMB), ("original_rep", &riley_id.to_string())],
-    )
-    .await;
+    let (case, _) = NewCase::new()
+        .level(Level::Smb)
+        .rep(Rep::Riley)
+        .submit_and_open(&alex)
+        .await;
     let (status, tasks) = riley.page("/tasks").await;
     assert_eq!(status, StatusCode::OK);
     assert!(tasks.contains(&format!("/cases/{case}")));
@@ -675,35 +618,16 @@ async fn departing_a_rep_moves_their_open_task_to_spencer_and_ends_their_session
     // Riley's live session is over.
     let response = riley.get("/tasks").await;
     assert_eq!(location(&response).as_deref(), Some("/login"));
-    let riley_sessions: i64 = app.db(|conn| {
-        sessions::table
-            .filter(sessions::staff_id.eq(riley_id))
-            .count()
-            .get_result(conn)
-            .unwrap()
-    });
+    let riley_sessions = app.count_where("sessions", &format!("staff_id = {riley_id}"));
     assert_eq!(riley_sessions, 0);
-    assert!(departed(&app, "riley"));
+    assert!(app.departed("riley"));
     let response = app.browser().sign_in("riley", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK, "cannot sign in again");
 
     // The task is Spencer's, and the case says so in its log.
-    let assignee: i32 = app.db(|conn| {
-        save_tasks::table
-            .filter(save_tasks::case_id.eq(case))
-            .select(save_tasks::assignee_id)
-            .first(conn)
-            .unwrap()
-    });
+    let (assignee, _) = app.task_of(case).unwrap();
     assert_eq!(assignee, spencer_id);
-    let reassigned: Vec<String> = app.db(|conn| {
-        case_events::table
-            .filter(case_events::case_id.eq(case))
-            .filter(case_events::kind.eq("reassigned"))
-            .select(case_events::body)
-            .load(conn)
-            .unwrap()
-    });
+    let reassigned = app.events(case, "reassigned");
     assert_eq!(
         reassigned,
         ["Reassigned from Riley to Spencer: Riley has left the company"]
@@ -720,11 +644,11 @@ async fn departing_a_rep_moves_their_open_task_to_spencer_and_ends_their_session
     assert!(tasks.contains(&format!("/cases/{case}")));
 
     // New cases naming Riley go to Spencer too.
-    let (_, body) = submit_and_open(
-        &alex,
-        &[("level_id", SMB), ("original_rep", &riley_id.to_string())],
-    )
-    .await;
+    let (_, body) = NewCase::new()
+        .level(Level::Smb)
+        .rep(Rep::Riley)
+        .submit_and_open(&alex)
+        .await;
     assert!(body.contains("Riley (departed)"));
 }
 
@@ -846,7 +770,7 @@ async fn each_departure_guard_refuses_with_a_clear_message() {
         error_summary(&body)
     );
     for username in ["admin", "heather", "spencer"] {
-        assert!(!departed(&app, username), "{username} stays");
+        assert!(!app.departed(username), "{username} stays");
     }
     let (_, page) = admin.page("/admin/staff").await;
     assert_eq!(
@@ -873,13 +797,13 @@ async fn each_departure_guard_refuses_with_a_clear_message() {
     assert_eq!(field_errors(&body), ["Choose an active retention owner"]);
 
     post_ok(&admin, &depart("spencer"), &[]).await;
-    assert!(departed(&app, "spencer"));
+    assert!(app.departed("spencer"));
     let admin2 = app.browser();
     let response = admin2.sign_in("admin2", GOOD_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     admin2.page("/admin").await;
     post_ok(&admin2, &depart("admin"), &[]).await;
-    assert!(departed(&app, "admin"));
+    assert!(app.departed("admin"));
 }
 
 #[tokio::test]
@@ -888,7 +812,7 @@ async fn every_admin_change_appears_in_the_audit_log() {
     let admin = admin(&app).await;
     let admin_id = app.staff_id("admin");
     let riley = app.staff_id("riley");
-    let app_02 = server_id(&app, "app-02");
+    let app_02 = app.server_id("app-02");
     for _ in 0..10 {
         app.browser().sign_in("alex", "wrong-password").await;
     }
@@ -941,10 +865,10 @@ async fn every_admin_change_appears_in_the_audit_log() {
             ],
         ),
         (
-            format!("/admin/levels/{PROFESSIONAL}/route"),
+            format!("/admin/levels/{}/route", Level::Professional.id()),
             vec![("route", "sales_call".into())],
         ),
-        (format!("/admin/levels/{SMB}/retire"), vec![]),
+        (format!("/admin/levels/{}/retire", Level::Smb.id()), vec![]),
         (
             "/admin/policy".into(),
             vec![
@@ -957,7 +881,7 @@ async fn every_admin_change_appears_in_the_audit_log() {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         post_ok(&admin, path, &fields).await;
     }
-    let audit = audit_details(&app);
+    let audit = app.audit_details();
     assert_eq!(audit.len(), changes.len() + 1, "{audit:#?}");
     assert!(audit.iter().all(|(_, actor, _)| *actor == Some(admin_id)));
     let actions: Vec<&str> = audit.iter().map(|(a, ..)| a.as_str()).collect();
@@ -1006,10 +930,9 @@ async fn every_admin_change_appears_in_the_audit_log() {
     assert!(rows[0].contains("Policy version 2"), "newest first");
 
     // Append-only in the database too.
-    let update =
-        app.db(|conn| diesel::sql_query("UPDATE admin_audit SET detail = 'x'").execute(conn));
+    let update = app.execute("UPDATE admin_audit SET detail = 'x'");
     assert!(update.is_err());
-    let delete = app.db(|conn| diesel::sql_query("DELETE FROM admin_audit").execute(conn));
+    let delete = app.execute("DELETE FROM admin_audit");
     assert!(delete.is_err());
 }
 
@@ -1038,7 +961,7 @@ async fn other_roles_cannot_post_admin_changes() {
             );
         }
     }
-    assert!(audit_details(&app).is_empty());
+    assert!(app.audit_details().is_empty());
     assert_eq!(app.count("policy_versions"), 1);
 }
 
@@ -1091,18 +1014,12 @@ async fn reassign_task_moves_only_an_open_task() {
     let alex = app.signed_in("alex").await;
     let riley = app.staff_id("riley");
     let spencer = app.staff_id("spencer");
-    let (case, _) = submit_and_open(
-        &alex,
-        &[("level_id", SMB), ("original_rep", &riley.to_string())],
-    )
-    .await;
-    let task: i32 = app.db(|conn| {
-        save_tasks::table
-            .filter(save_tasks::case_id.eq(case))
-            .select(save_tasks::id)
-            .first(conn)
-            .unwrap()
-    });
+    let (case, _) = NewCase::new()
+        .level(Level::Smb)
+        .rep(Rep::Riley)
+        .submit_and_open(&alex)
+        .await;
+    let (task, ..) = app.task_for(case);
     let (alex_id, morgan) = (app.staff_id("alex"), app.staff_id("morgan"));
     let now = START + 60;
     let moved = app.db(|conn| reassign_task(conn, task, spencer, spencer, now));
@@ -1116,25 +1033,16 @@ async fn reassign_task_moves_only_an_open_task() {
     assert!(matches!(to_agent, Err(ReassignError::AssigneeCannotCall)));
     let to_morgan = app.db(|conn| reassign_task(conn, task, morgan, spencer, now));
     assert!(matches!(to_morgan, Err(ReassignError::AssigneeDeparted(_))));
-    app.db(|conn| {
-        diesel::update(save_tasks::table.find(task))
-            .set(save_tasks::is_open.eq(false))
-            .execute(conn)
-            .unwrap()
-    });
+    app.execute(&format!(
+        "UPDATE save_tasks SET is_open = 0 WHERE id = {task}"
+    ))
+    .unwrap();
     let closed = app.db(|conn| reassign_task(conn, task, riley, spencer, now));
     assert!(
         matches!(closed, Err(ReassignError::TaskClosed)),
         "{closed:?}"
     );
-    let log: Vec<String> = app.db(|conn| {
-        case_events::table
-            .filter(case_events::case_id.eq(case))
-            .filter(case_events::kind.eq("reassigned"))
-            .select(case_events::body)
-            .load(conn)
-            .unwrap()
-    });
+    let log = app.events(case, "reassigned");
     assert_eq!(
         log,
         ["Reassigned from Riley to Spencer: reassigned by Spencer"]

@@ -92,18 +92,12 @@ async fn a_cookie_replayed_after_sign_out_is_refused() {
 
 #[tokio::test]
 async fn a_departed_users_live_session_is_refused_on_its_next_request() {
-    use diesel::prelude::*;
-    use retention_desk::db::schema::staff;
     let app = spawn_app().await;
     let riley = app.signed_in("riley").await;
     assert_eq!(location(&riley.get("/").await).as_deref(), Some("/tasks"));
 
-    app.db(|conn| {
-        diesel::update(staff::table.filter(staff::username.eq("riley")))
-            .set(staff::departed_at.eq(1))
-            .execute(conn)
-            .unwrap()
-    });
+    app.execute("UPDATE staff SET departed_at = 1 WHERE username = 'riley'")
+        .unwrap();
 
     assert_eq!(location(&riley.get("/").await).as_deref(), Some("/login"));
 }
@@ -198,16 +192,8 @@ async fn one_address_gets_at_most_thirty_failures_a_minute_but_successes_never_c
 
 #[tokio::test]
 async fn the_stored_hash_is_argon2id_with_the_spec_parameters() {
-    use diesel::prelude::*;
-    use retention_desk::db::schema::staff;
     let app = spawn_app().await;
-    let hash: String = app.db(|conn| {
-        staff::table
-            .filter(staff::username.eq("alex"))
-            .select(staff::password_hash)
-            .first(conn)
-            .unwrap()
-    });
+    let hash = app.password_hash("alex");
     assert!(
         hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
         "{hash}"
@@ -347,20 +333,10 @@ async fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
 
 #[tokio::test]
 async fn a_get_extends_the_idle_timeout_at_most_once_a_minute() {
-    use diesel::prelude::*;
-    use retention_desk::db::schema::sessions;
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
     let staff = app.staff_id("alex");
-    let idle_expiry = || -> i64 {
-        app.db(|conn| {
-            sessions::table
-                .filter(sessions::staff_id.eq(staff))
-                .select(sessions::idle_expires_at)
-                .first(conn)
-                .unwrap()
-        })
-    };
+    let idle_expiry = || app.idle_expires_at(staff);
     let at_sign_in = idle_expiry();
     app.clock.advance(30);
     for _ in 0..5 {

@@ -1,9 +1,7 @@
 //! Intake through the real form: one case per row of the decision table,
 //! bad input, double posts, duplicates, and the agent's actions.
 
-use diesel::prelude::*;
 use reqwest::StatusCode;
-use retention_desk::db::schema::{billing_items, cases, save_tasks};
 
 use crate::helpers::*;
 
@@ -18,65 +16,39 @@ fn reply(body: &str) -> String {
     texts(body, "pre.reply").join("\n")
 }
 
-fn task_of(app: &TestApp, case: i32) -> Option<(i32, bool)> {
-    app.db(|conn| {
-        save_tasks::table
-            .filter(save_tasks::case_id.eq(case))
-            .select((save_tasks::assignee_id, save_tasks::fell_back))
-            .first(conn)
-            .optional()
-            .unwrap()
-    })
-}
-
-fn billing_of(app: &TestApp, case: i32) -> Option<(i64, String)> {
-    app.db(|conn| {
-        billing_items::table
-            .filter(billing_items::case_id.eq(case))
-            .select((billing_items::amount_cents, billing_items::review))
-            .first(conn)
-            .optional()
-            .unwrap()
-    })
-}
-
 #[tokio::test]
 async fn essentials_cancellation_is_c2_with_the_servers_exit_survey() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let (id, body) = submit_and_open(
-        &alex,
-        &[("server_id", APP_02), ("customer_name", "Dana Smith")],
-    )
-    .await;
+    let (id, body) = NewCase::new()
+        .server(Server::App02)
+        .customer("Dana Smith")
+        .submit_and_open(&alex)
+        .await;
     assert_eq!(steps(&body), ["C2"]);
     let reply = reply(&body);
     assert!(reply.contains("Dana Smith"), "{reply}");
     assert!(reply.contains(SURVEY_APP_02), "{reply}");
     assert_eq!(attrs(&body, "a.survey-link", "href"), [SURVEY_APP_02]);
     assert!(body.contains("Reply to send"));
-    assert_eq!(task_of(&app, id), None);
-    assert_eq!(billing_of(&app, id), None);
+    assert_eq!(app.task_of(id), None);
+    assert_eq!(app.billing_of(id), None);
 }
 
 #[tokio::test]
 async fn professional_within_the_ar_limit_is_c2a_then_c2_and_the_boundary_takes_the_small_path() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let riley = app.staff_id("riley").to_string();
     for ar in ["400", "999.99", "$1,000.00"] {
-        let (id, body) = submit_and_open(
-            &alex,
-            &[
-                ("level_id", PROFESSIONAL),
-                ("ar_balance", ar),
-                ("original_rep", &riley),
-            ],
-        )
-        .await;
+        let (id, body) = NewCase::new()
+            .level(Level::Professional)
+            .ar(ar)
+            .rep(Rep::Riley)
+            .submit_and_open(&alex)
+            .await;
         assert_eq!(steps(&body), ["C2A", "C2"], "A/R {ar}");
         assert!(reply(&body).contains(SURVEY_APP_01), "A/R {ar}");
-        assert_eq!(task_of(&app, id), None, "A/R {ar}");
+        assert_eq!(app.task_of(id), None, "A/R {ar}");
     }
 }
 
@@ -85,15 +57,12 @@ async fn professional_over_the_ar_limit_gets_a_save_task_for_the_rep() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
     let riley = app.staff_id("riley");
-    let (id, body) = submit_and_open(
-        &alex,
-        &[
-            ("level_id", PROFESSIONAL),
-            ("ar_balance", "1,000.01"),
-            ("original_rep", &riley.to_string()),
-        ],
-    )
-    .await;
+    let (id, body) = NewCase::new()
+        .level(Level::Professional)
+        .ar("1,000.01")
+        .rep(Rep::Riley)
+        .submit_and_open(&alex)
+        .await;
     assert_eq!(steps(&body), ["C2A"]);
     assert!(
         body.contains("A/R $1,000.01 is over the $1,000.00 limit"),
@@ -109,7 +78,7 @@ async fn professional_over_the_ar_limit_gets_a_save_task_for_the_rep() {
         texts(&body, "dd").iter().any(|t| t.starts_with("Riley")),
         "names the assignee"
     );
-    assert_eq!(task_of(&app, id), Some((riley, false)));
+    assert_eq!(app.task_of(id), Some((riley, false)));
 }
 
 #[tokio::test]
@@ -117,26 +86,22 @@ async fn a_departed_or_unknown_rep_hands_the_save_task_to_spencer() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
     let spencer = app.staff_id("spencer");
-    let morgan = app.staff_id("morgan").to_string();
     for (level, rep) in [
-        (PROFESSIONAL, morgan.as_str()),
-        (SMB, "unknown"),
-        (PROFESSIONAL_2A, morgan.as_str()),
+        (Level::Professional, Rep::Morgan),
+        (Level::Smb, Rep::Unknown),
+        (Level::Professional2A, Rep::Morgan),
     ] {
-        let (id, body) = submit_and_open(
-            &alex,
-            &[
-                ("level_id", level),
-                ("ar_balance", "1500"),
-                ("original_rep", rep),
-            ],
-        )
-        .await;
-        assert!(body.contains("Spencer"), "level {level}, rep {rep}");
+        let (id, body) = NewCase::new()
+            .level(level)
+            .ar("1500")
+            .rep(rep)
+            .submit_and_open(&alex)
+            .await;
+        assert!(body.contains("Spencer"), "level {level:?}, rep {rep:?}");
         assert_eq!(
-            task_of(&app, id),
+            app.task_of(id),
             Some((spencer, true)),
-            "level {level}, rep {rep}"
+            "level {level:?}, rep {rep:?}"
         );
     }
 }
@@ -146,18 +111,15 @@ async fn sales_call_levels_are_c3_whatever_the_ar() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
     let riley = app.staff_id("riley");
-    for level in [PROFESSIONAL_2A, SMB] {
-        let (id, body) = submit_and_open(
-            &alex,
-            &[
-                ("level_id", level),
-                ("ar_balance", "0"),
-                ("original_rep", &riley.to_string()),
-            ],
-        )
-        .await;
-        assert_eq!(steps(&body), ["C3"], "level {level}");
-        assert_eq!(task_of(&app, id), Some((riley, false)));
+    for level in [Level::Professional2A, Level::Smb] {
+        let (id, body) = NewCase::new()
+            .level(level)
+            .ar("0")
+            .rep(Rep::Riley)
+            .submit_and_open(&alex)
+            .await;
+        assert_eq!(steps(&body), ["C3"], "level {level:?}");
+        assert_eq!(app.task_of(id), Some((riley, false)));
     }
 }
 
@@ -170,16 +132,11 @@ async fn refunds_up_to_the_review_limit_are_r2_r3_r4_and_go_to_billing() {
         ("999.99", "$999.99", 99_999),
         ("1000", "$1,000.00", 100_000),
     ] {
-        let (id, body) = submit_and_open(
-            &alex,
-            &[
-                ("request", "refund"),
-                ("refund_amount", amount),
-                ("refund_reason", "Charged twice in October"),
-                ("ar_balance", "1,250.00"),
-            ],
-        )
-        .await;
+        let (id, body) = NewCase::new()
+            .refund(amount, "Charged twice in October")
+            .ar("1,250.00")
+            .submit_and_open(&alex)
+            .await;
         assert_eq!(steps(&body), ["R2", "R3", "R4"], "refund {amount}");
         assert_eq!(texts(&body, ".refund-box"), [shown]);
         assert!(body.contains("A/R $1,250.00"), "A/R beside the refund");
@@ -196,7 +153,7 @@ async fn refunds_up_to_the_review_limit_are_r2_r3_r4_and_go_to_billing() {
             body.contains("Why the customer is entitled to the refund: Charged twice in October"),
             "R3 first comment"
         );
-        assert_eq!(billing_of(&app, id), Some((cents, "not_needed".to_owned())));
+        assert_eq!(app.billing_of(id), Some((cents, "not_needed".to_owned())));
     }
 }
 
@@ -204,21 +161,16 @@ async fn refunds_up_to_the_review_limit_are_r2_r3_r4_and_go_to_billing() {
 async fn refunds_over_the_review_limit_are_r5_r6_and_need_review() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let (id, body) = submit_and_open(
-        &alex,
-        &[
-            ("request", "refund"),
-            ("refund_amount", "1000.01"),
-            ("refund_reason", "Outage credit"),
-        ],
-    )
-    .await;
+    let (id, body) = NewCase::new()
+        .refund("1000.01", "Outage credit")
+        .submit_and_open(&alex)
+        .await;
     assert_eq!(steps(&body), ["R5", "R6"]);
     assert_eq!(texts(&body, ".refund-box"), ["$1,000.01"]);
     assert!(reply(&body).contains("being reviewed"));
     assert!(body.contains("Needs review"));
     assert_eq!(
-        billing_of(&app, id),
+        app.billing_of(id),
         Some((100_001, "needs_review".to_owned()))
     );
 }
@@ -228,21 +180,16 @@ async fn cancel_and_refund_gets_both_decisions() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
     let riley = app.staff_id("riley");
-    let (id, body) = submit_and_open(
-        &alex,
-        &[
-            ("request", "cancel_and_refund"),
-            ("level_id", SMB),
-            ("original_rep", &riley.to_string()),
-            ("refund_amount", "$2,500.00"),
-            ("refund_reason", "Annual plan paid in advance"),
-        ],
-    )
-    .await;
+    let (id, body) = NewCase::new()
+        .cancel_and_refund("$2,500.00", "Annual plan paid in advance")
+        .level(Level::Smb)
+        .rep(Rep::Riley)
+        .submit_and_open(&alex)
+        .await;
     assert_eq!(steps(&body), ["C3", "R5", "R6"]);
-    assert_eq!(task_of(&app, id), Some((riley, false)));
+    assert_eq!(app.task_of(id), Some((riley, false)));
     assert_eq!(
-        billing_of(&app, id),
+        app.billing_of(id),
         Some((250_000, "needs_review".to_owned()))
     );
     assert!(body.contains("Awaiting save call") && body.contains("Billing / Billing in progress"));
@@ -321,9 +268,11 @@ async fn bad_input_is_422_with_the_typed_values_kept_and_nothing_stored() {
     ];
     let before: Vec<i64> = tables.iter().map(|t| app.count(t)).collect();
     for (overrides, field) in BAD_INPUTS {
-        let mut fields = overrides.to_vec();
-        fields.push(("notes", "typed notes stay"));
-        let response = submit_case(&alex, &fields).await;
+        let mut case = NewCase::new().notes("typed notes stay");
+        for (name, value) in *overrides {
+            case = case.raw(name, value);
+        }
+        let response = case.submit(&alex).await;
         assert_eq!(
             response.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -361,16 +310,8 @@ async fn a_double_posted_form_makes_one_case() {
     let alex = app.signed_in("alex").await;
     let (_, body) = alex.page("/cases/new").await;
     let token = hidden_value(&body, "submission_token").unwrap();
-    let fields = [
-        ("customer_name", "Dana Smith"),
-        ("account_id", "DOUBLE-1"),
-        ("level_id", ESSENTIALS),
-        ("server_id", APP_01),
-        ("ar_balance", "0"),
-        ("original_rep", "unknown"),
-        ("request", "cancel"),
-        ("submission_token", token.as_str()),
-    ];
+    let form = NewCase::new().account("DOUBLE-1").form(&token);
+    let fields = borrowed(&form);
     let (first, second) = tokio::join!(alex.post("/cases", &fields), alex.post("/cases", &fields));
     let third = alex.post("/cases", &fields).await;
     let ids = [case_id(&first), case_id(&second), case_id(&third)];
@@ -382,13 +323,13 @@ async fn a_double_posted_form_makes_one_case() {
 async fn an_account_with_an_open_case_is_warned_and_submit_anyway_gets_past() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let first = case_id(&submit_case(&alex, &[("account_id", "ACME-7")]).await);
+    let first = NewCase::new().account("ACME-7").submit_for_id(&alex).await;
 
-    let warned = submit_case(
-        &alex,
-        &[("account_id", "ACME-7"), ("customer_name", "Dana Again")],
-    )
-    .await;
+    let warned = NewCase::new()
+        .account("ACME-7")
+        .customer("Dana Again")
+        .submit(&alex)
+        .await;
     assert_eq!(warned.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = warned.text().await.unwrap();
     assert!(
@@ -399,8 +340,11 @@ async fn an_account_with_an_open_case_is_warned_and_submit_anyway_gets_past() {
     assert!(body.contains("value=\"Dana Again\""));
     assert_eq!(app.count("cases"), 1);
 
-    let second =
-        case_id(&submit_case(&alex, &[("account_id", "ACME-7"), ("submit_anyway", "yes")]).await);
+    let second = NewCase::new()
+        .account("ACME-7")
+        .submit_anyway()
+        .submit_for_id(&alex)
+        .await;
     assert_ne!(first, second);
 }
 
@@ -408,7 +352,7 @@ async fn an_account_with_an_open_case_is_warned_and_submit_anyway_gets_past() {
 async fn mark_reply_sent_cancels_and_closes_the_case() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let (id, body) = submit_and_open(&alex, &[]).await;
+    let (id, body) = NewCase::new().submit_and_open(&alex).await;
     assert!(body.contains("Mark reply sent"));
     let (_, waiting) = alex.page("/cases/new").await;
     assert!(
@@ -440,18 +384,12 @@ async fn mark_reply_sent_cancels_and_closes_the_case() {
 async fn withdraw_needs_a_reason_and_ends_every_open_track() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let riley = app.staff_id("riley").to_string();
-    let (id, _) = submit_and_open(
-        &alex,
-        &[
-            ("request", "cancel_and_refund"),
-            ("level_id", SMB),
-            ("original_rep", &riley),
-            ("refund_amount", "100"),
-            ("refund_reason", "Unused month"),
-        ],
-    )
-    .await;
+    let (id, _) = NewCase::new()
+        .cancel_and_refund("100", "Unused month")
+        .level(Level::Smb)
+        .rep(Rep::Riley)
+        .submit_and_open(&alex)
+        .await;
     let missing = alex
         .post(
             &format!("/cases/{id}/withdraw"),
@@ -473,28 +411,12 @@ async fn withdraw_needs_a_reason_and_ends_every_open_track() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, body) = alex.page(&format!("/cases/{id}")).await;
     assert!(body.contains("Withdrawn: Customer decided to stay"));
-    let (cancellation, refund, open): (Option<String>, Option<String>, bool) = app.db(|conn| {
-        cases::table
-            .find(id)
-            .select((
-                cases::cancellation_status,
-                cases::refund_status,
-                cases::is_open,
-            ))
-            .first(conn)
-            .unwrap()
-    });
+    let (cancellation, refund, open) = app.statuses_of(id);
     assert_eq!(
         (cancellation.as_deref(), refund.as_deref(), open),
         (Some("withdrawn"), Some("withdrawn"), false)
     );
-    let task_open: bool = app.db(|conn| {
-        save_tasks::table
-            .filter(save_tasks::case_id.eq(id))
-            .select(save_tasks::is_open)
-            .first(conn)
-            .unwrap()
-    });
+    let (_, task_open, ..) = app.task_for(id);
     assert!(!task_open);
 }
 
@@ -502,13 +424,12 @@ async fn withdraw_needs_a_reason_and_ends_every_open_track() {
 async fn the_case_log_refuses_update_and_delete() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    submit_and_open(&alex, &[]).await;
-    let update =
-        app.db(|conn| diesel::sql_query("UPDATE case_events SET body = 'changed'").execute(conn));
+    NewCase::new().submit_and_open(&alex).await;
+    let update = app.execute("UPDATE case_events SET body = 'changed'");
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = app.db(|conn| diesel::sql_query("DELETE FROM case_events").execute(conn));
+    let delete = app.execute("DELETE FROM case_events");
     assert!(delete.unwrap_err().to_string().contains("append-only"));
-    let audit = app.db(|conn| diesel::sql_query("DELETE FROM admin_audit").execute(conn));
+    let audit = app.execute("DELETE FROM admin_audit");
     assert!(audit.is_ok(), "an empty audit table deletes nothing");
 }
 
@@ -516,7 +437,7 @@ async fn the_case_log_refuses_update_and_delete() {
 async fn comments_are_added_to_the_log_and_an_empty_one_is_refused() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let (id, _) = submit_and_open(&alex, &[]).await;
+    let (id, _) = NewCase::new().submit_and_open(&alex).await;
     let empty = alex
         .post(&format!("/cases/{id}/comments"), &[("comment", "")])
         .await;
@@ -545,13 +466,13 @@ async fn the_case_list_searches_filters_and_pages_newest_first() {
     let alex = app.signed_in("alex").await;
     for i in 0..55 {
         let name = format!("Customer {i:02}");
-        submit_case(&alex, &[("customer_name", &name)]).await;
+        NewCase::new().customer(&name).submit(&alex).await;
     }
-    submit_case(
-        &alex,
-        &[("customer_name", "Zed Quimby"), ("account_id", "ZQ-999")],
-    )
-    .await;
+    NewCase::new()
+        .customer("Zed Quimby")
+        .account("ZQ-999")
+        .submit(&alex)
+        .await;
     let (_, first) = alex.page("/cases").await;
     let links = attrs(&first, "table a[href^=\"/cases/\"]", "href");
     assert_eq!(links.len(), 50);
@@ -594,22 +515,13 @@ async fn a_form_posted_after_the_sign_in_expired_comes_back_as_typed() {
     let token = hidden_value(&body, "submission_token").unwrap();
     app.clock.advance(3 * 60 * 60); // past the idle timeout while typing
 
-    let response = alex
-        .post(
-            "/cases",
-            &[
-                ("customer_name", "Typed Slowly"),
-                ("account_id", "SLOW-1"),
-                ("level_id", ESSENTIALS),
-                ("server_id", APP_01),
-                ("ar_balance", "12.50"),
-                ("original_rep", "unknown"),
-                ("request", "cancel"),
-                ("notes", "Long call, many details"),
-                ("submission_token", &token),
-            ],
-        )
-        .await;
+    let form = NewCase::new()
+        .customer("Typed Slowly")
+        .account("SLOW-1")
+        .ar("12.50")
+        .notes("Long call, many details")
+        .form(&token);
+    let response = alex.post("/cases", &borrowed(&form)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let login = location(&response).unwrap();
     assert!(login.starts_with("/login?resume="), "{login}");
@@ -638,7 +550,7 @@ async fn a_form_posted_after_the_sign_in_expired_comes_back_as_typed() {
     assert_eq!(texts(&form, "textarea#notes"), ["Long call, many details"]);
     assert_eq!(
         attrs(&form, "#level_id option[selected]", "value"),
-        [ESSENTIALS]
+        [Level::Essentials.value()]
     );
 
     // Shown once: the parked copy is gone.
@@ -651,9 +563,16 @@ async fn an_account_id_search_finds_exactly_the_accounts_containing_it_in_any_ca
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
     for account in ["ACC-1000234", "ACC-2000234", "ACC-1000234-B", "acc-9100023"] {
-        submit_case(&alex, &[("account_id", account), ("submit_anyway", "yes")]).await;
+        NewCase::new()
+            .account(account)
+            .submit_anyway()
+            .submit(&alex)
+            .await;
     }
-    submit_case(&alex, &[("customer_name", "Order 1000234 Ltd")]).await;
+    NewCase::new()
+        .customer("Order 1000234 Ltd")
+        .submit(&alex)
+        .await;
     let found = |body: &str| {
         let mut rows = texts(body, "tbody tr td:nth-child(3)");
         rows.sort();

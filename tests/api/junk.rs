@@ -121,29 +121,14 @@ fn junk_bodies(route: &str, csrf: &str, existing_target: bool) -> Vec<String> {
 async fn junk_to_every_post_route_by_every_role_is_refused_cleanly() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let riley = app.staff_id("riley").to_string();
     // A case with a save task and a review refund, so every action has a real target.
-    let existing = case_id(
-        &submit_case(
-            &alex,
-            &[
-                ("request", "cancel_and_refund"),
-                ("level_id", SMB),
-                ("original_rep", &riley),
-                ("refund_amount", "2500"),
-                ("refund_reason", "Annual plan"),
-            ],
-        )
-        .await,
-    );
-    let task: i32 = app.db(|conn| {
-        use diesel::prelude::*;
-        use retention_desk::db::schema::save_tasks;
-        save_tasks::table
-            .select(save_tasks::id)
-            .first(conn)
-            .unwrap()
-    });
+    let existing = NewCase::new()
+        .cancel_and_refund("2500", "Annual plan")
+        .level(Level::Smb)
+        .rep(Rep::Riley)
+        .submit_for_id(&alex)
+        .await;
+    let (task, ..) = app.task_for(existing);
     let before: Vec<i64> = TABLES.iter().map(|t| app.count(t)).collect();
 
     let mut requests = 0;

@@ -13,9 +13,12 @@ async fn a_backup_taken_while_serving_restores_every_case() {
     let alex = app.signed_in("alex").await;
     let mut ids = Vec::new();
     for i in 0..20 {
-        ids.push(case_id(
-            &submit_case(&alex, &[("customer_name", &format!("Backed Up {i}"))]).await,
-        ));
+        ids.push(
+            NewCase::new()
+                .customer(&format!("Backed Up {i}"))
+                .submit_for_id(&alex)
+                .await,
+        );
     }
     let backup = app.dir.path().join("backup.sqlite3");
     let output = Command::new(env!("CARGO_BIN_EXE_retention-desk"))
@@ -58,18 +61,16 @@ async fn a_backup_taken_while_serving_restores_every_case() {
 async fn billing_exports_the_filtered_cases_as_csv_with_plain_amounts() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    submit_case(
-        &alex,
-        &[
-            ("customer_name", "Comma, \"Quoted\" Name"),
-            ("request", "refund"),
-            ("refund_amount", "$1,250.00"),
-            ("refund_reason", "Twice billed"),
-            ("ar_balance", "-50"),
-        ],
-    )
-    .await;
-    submit_case(&alex, &[("customer_name", "Only Cancelling")]).await;
+    NewCase::new()
+        .customer("Comma, \"Quoted\" Name")
+        .refund("$1,250.00", "Twice billed")
+        .ar("-50")
+        .submit(&alex)
+        .await;
+    NewCase::new()
+        .customer("Only Cancelling")
+        .submit(&alex)
+        .await;
 
     let heather = app.signed_in("heather").await;
     let response = heather
@@ -109,19 +110,16 @@ async fn billing_exports_the_filtered_cases_as_csv_with_plain_amounts() {
 async fn the_export_streams_more_rows_than_one_batch() {
     let app = spawn_app().await;
     let agent = app.staff_id("alex");
-    app.db(|conn| {
-        use diesel::RunQueryDsl;
-        diesel::sql_query(format!(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
-             INSERT INTO cases (customer_name, account_id, request, level_id, server_id, ar_balance_cents,
-                 submitted_by, policy_version, facts_snapshot, decision, cancellation_status, is_open,
-                 created_at, updated_at)
-             SELECT 'Bulk ' || i, 'BULK-' || i, 'cancel', 1, 1, 125000, {agent}, 1, '{{}}', '{{}}',
-                 'reply_to_send', 1, {START}, {START} FROM n"
-        ))
-        .execute(conn)
-        .unwrap();
-    });
+    let (essentials, app_01) = (Level::Essentials.id(), Server::App01.id());
+    app.execute(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
+         INSERT INTO cases (customer_name, account_id, request, level_id, server_id, ar_balance_cents,
+             submitted_by, policy_version, facts_snapshot, decision, cancellation_status, is_open,
+             created_at, updated_at)
+         SELECT 'Bulk ' || i, 'BULK-' || i, 'cancel', {essentials}, {app_01}, 125000, {agent}, 1, '{{}}', '{{}}',
+             'reply_to_send', 1, {START}, {START} FROM n"
+    ))
+    .unwrap();
     let heather = app.signed_in("heather").await;
     let body = heather.get("/cases/export.csv").await.text().await.unwrap();
     assert_eq!(body.lines().count(), 2_501);
@@ -208,17 +206,10 @@ async fn the_slack_webhook_url_never_reaches_the_log_or_the_page() {
     })
     .await;
     let alex = app.signed_in("alex").await;
-    let case = case_id(
-        &submit_case(
-            &alex,
-            &[
-                ("request", "refund"),
-                ("refund_amount", "2500"),
-                ("refund_reason", "Outage"),
-            ],
-        )
-        .await,
-    );
+    let case = NewCase::new()
+        .refund("2500", "Outage")
+        .submit_for_id(&alex)
+        .await;
     let worker = retention_desk::notify::OutboxWorker::new(&app.state).unwrap();
     for _ in 0..3 {
         worker.run_until_idle().await.unwrap();
@@ -236,7 +227,6 @@ async fn the_slack_webhook_url_never_reaches_the_log_or_the_page() {
 
 #[tokio::test]
 async fn demo_data_fills_a_database_the_demo_accounts_work_on() {
-    use diesel::prelude::*;
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("demo.sqlite3");
     let output = Command::new(env!("CARGO_BIN_EXE_retention-desk"))
@@ -262,38 +252,24 @@ async fn demo_data_fills_a_database_the_demo_accounts_work_on() {
             && app.count("case_events") >= 400
     );
 
-    #[derive(QueryableByName)]
-    struct Name {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-    }
-    let indexes = |conn: &mut SqliteConnection| -> Vec<String> {
-        let mut names: Vec<String> = diesel::sql_query(
-            "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name",
-        )
-        .load::<Name>(conn)
-        .unwrap()
-        .into_iter()
-        .map(|n| n.name)
-        .collect();
+    let indexes = |app: &TestApp| -> Vec<String> {
+        let mut names: Vec<String> = app
+            .schema()
+            .into_iter()
+            .filter(|(kind, ..)| kind == "index" || kind == "trigger")
+            .map(|(_, name, _)| name)
+            .collect();
         names.sort();
         names
     };
     let fresh = spawn_app().await;
     assert_eq!(
-        app.db(indexes),
-        fresh.db(indexes),
+        indexes(&app),
+        indexes(&fresh),
         "every index and trigger is back after the load"
     );
 
-    let routes: Vec<Option<String>> = app.db(|conn| {
-        use retention_desk::db::schema::cases;
-        cases::table
-            .select(cases::cancellation_status)
-            .distinct()
-            .load(conn)
-            .unwrap()
-    });
+    let routes = app.cancellation_statuses();
     assert!(routes.len() >= 4, "cases in several statuses: {routes:?}");
 
     let alex = app.signed_in("alex").await;

@@ -4,60 +4,25 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use diesel::prelude::*;
 use reqwest::StatusCode;
-use retention_desk::db::schema::{billing_items, case_events, cases, save_tasks};
 
 use crate::helpers::*;
 
-fn task_for(app: &TestApp, case: i32) -> (i32, bool, i32, Option<String>) {
-    app.db(|conn| {
-        save_tasks::table
-            .filter(save_tasks::case_id.eq(case))
-            .select((
-                save_tasks::id,
-                save_tasks::is_open,
-                save_tasks::attempts,
-                save_tasks::outcome,
-            ))
-            .first(conn)
-            .unwrap()
-    })
-}
-
-fn cancellation_of(app: &TestApp, case: i32) -> Option<String> {
-    app.db(|conn| {
-        cases::table
-            .find(case)
-            .select(cases::cancellation_status)
-            .first(conn)
-            .unwrap()
-    })
-}
-
-fn events(app: &TestApp, case: i32, kind: &str) -> Vec<String> {
-    app.db(|conn| {
-        case_events::table
-            .filter(case_events::case_id.eq(case))
-            .filter(case_events::kind.eq(kind))
-            .select(case_events::body)
-            .load(conn)
-            .unwrap()
-    })
-}
-
 /// A C3 case whose save task goes to Riley.
-async fn rileys_case(app: &TestApp, alex: &Browser) -> i32 {
-    let riley = app.staff_id("riley").to_string();
-    case_id(&submit_case(alex, &[("level_id", SMB), ("original_rep", &riley)]).await)
+async fn rileys_case(alex: &Browser) -> i32 {
+    NewCase::new()
+        .level(Level::Smb)
+        .rep(Rep::Riley)
+        .submit_for_id(alex)
+        .await
 }
 
 #[tokio::test]
 async fn saved_closes_the_task_and_retains_the_customer() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let case = rileys_case(&app, &alex).await;
-    let (task, ..) = task_for(&app, case);
+    let case = rileys_case(&alex).await;
+    let (task, ..) = app.task_for(case);
     let riley = app.signed_in("riley").await;
     let (_, page) = riley.page("/tasks").await;
     assert!(page.contains(&format!("/cases/{case}")));
@@ -68,10 +33,10 @@ async fn saved_closes_the_task_and_retains_the_customer() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(task_for(&app, case), (task, false, 1, Some("saved".into())));
-    assert_eq!(cancellation_of(&app, case).as_deref(), Some("retained"));
+    assert_eq!(app.task_for(case), (task, false, 1, Some("saved".into())));
+    assert_eq!(app.cancellation_of(case).as_deref(), Some("retained"));
     assert_eq!(
-        events(&app, case, "save_outcome"),
+        app.events(case, "save_outcome"),
         ["Saved: the customer stays. Notes: Offered a discount"]
     );
     let (_, body) = alex.page(&format!("/cases/{case}")).await;
@@ -87,8 +52,8 @@ async fn saved_closes_the_task_and_retains_the_customer() {
 async fn not_saved_puts_the_c2_reply_on_the_agents_waiting_list() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let case = rileys_case(&app, &alex).await;
-    let (task, ..) = task_for(&app, case);
+    let case = rileys_case(&alex).await;
+    let (task, ..) = app.task_for(case);
     let riley = app.signed_in("riley").await;
     riley.page("/tasks").await;
     riley
@@ -97,10 +62,7 @@ async fn not_saved_puts_the_c2_reply_on_the_agents_waiting_list() {
             &[("outcome", "not_saved"), ("call_notes", "")],
         )
         .await;
-    assert_eq!(
-        cancellation_of(&app, case).as_deref(),
-        Some("reply_to_send")
-    );
+    assert_eq!(app.cancellation_of(case).as_deref(), Some("reply_to_send"));
     let (_, waiting) = alex.page("/cases/new").await;
     assert!(waiting.contains(&format!("/cases/{case}")));
     let (_, body) = alex.page(&format!("/cases/{case}")).await;
@@ -116,8 +78,8 @@ async fn not_saved_puts_the_c2_reply_on_the_agents_waiting_list() {
 async fn no_answer_keeps_the_task_open_and_counts_attempts() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let case = rileys_case(&app, &alex).await;
-    let (task, ..) = task_for(&app, case);
+    let case = rileys_case(&alex).await;
+    let (task, ..) = app.task_for(case);
     let riley = app.signed_in("riley").await;
     riley.page("/tasks").await;
     for _ in 0..2 {
@@ -129,12 +91,12 @@ async fn no_answer_keeps_the_task_open_and_counts_attempts() {
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
     }
-    assert_eq!(task_for(&app, case), (task, true, 2, None));
+    assert_eq!(app.task_for(case), (task, true, 2, None));
     assert_eq!(
-        cancellation_of(&app, case).as_deref(),
+        app.cancellation_of(case).as_deref(),
         Some("awaiting_save_call")
     );
-    assert_eq!(events(&app, case, "save_outcome").len(), 2);
+    assert_eq!(app.events(case, "save_outcome").len(), 2);
     let (_, page) = riley.page("/tasks").await;
     let row = texts(&page, &format!("#task-{task} td.num"));
     assert!(row.contains(&"2".to_owned()), "attempts shown: {row:?}");
@@ -145,9 +107,12 @@ async fn a_rep_cannot_work_another_reps_task_and_sees_only_their_own() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
     // Unknown rep: the task falls back to Spencer.
-    let case =
-        case_id(&submit_case(&alex, &[("level_id", SMB), ("original_rep", "unknown")]).await);
-    let (task, ..) = task_for(&app, case);
+    let case = NewCase::new()
+        .level(Level::Smb)
+        .rep(Rep::Unknown)
+        .submit_for_id(&alex)
+        .await;
+    let (task, ..) = app.task_for(case);
     let riley = app.signed_in("riley").await;
     let (_, page) = riley.page("/tasks").await;
     assert!(
@@ -164,8 +129,8 @@ async fn a_rep_cannot_work_another_reps_task_and_sees_only_their_own() {
         response.status(),
         StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
     ));
-    assert_eq!(task_for(&app, case), (task, true, 0, None), "untouched");
-    assert!(events(&app, case, "save_outcome").is_empty());
+    assert_eq!(app.task_for(case), (task, true, 0, None), "untouched");
+    assert!(app.events(case, "save_outcome").is_empty());
 
     let spencer = app.signed_in("spencer").await;
     let (_, page) = spencer.page("/tasks").await;
@@ -180,8 +145,8 @@ async fn a_rep_cannot_work_another_reps_task_and_sees_only_their_own() {
 async fn an_unknown_outcome_comes_back_with_an_error_beside_the_field() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let case = rileys_case(&app, &alex).await;
-    let (task, ..) = task_for(&app, case);
+    let case = rileys_case(&alex).await;
+    let (task, ..) = app.task_for(case);
     let riley = app.signed_in("riley").await;
     riley.page("/tasks").await;
     let response = riley
@@ -197,21 +162,14 @@ async fn an_unknown_outcome_comes_back_with_an_error_beside_the_field() {
         attrs(&body, &format!("#call_notes-{task}"), "value"),
         ["kept"]
     );
-    assert_eq!(task_for(&app, case), (task, true, 0, None));
+    assert_eq!(app.task_for(case), (task, true, 0, None));
 }
 
 async fn refund_case(alex: &Browser, amount: &str) -> i32 {
-    case_id(
-        &submit_case(
-            alex,
-            &[
-                ("request", "refund"),
-                ("refund_amount", amount),
-                ("refund_reason", "Double charge"),
-            ],
-        )
-        .await,
-    )
+    NewCase::new()
+        .refund(amount, "Double charge")
+        .submit_for_id(alex)
+        .await
 }
 
 #[tokio::test]
@@ -249,7 +207,7 @@ async fn ten_concurrent_issue_posts_issue_the_refund_exactly_once() {
         }
     }
     assert_eq!(redirects, 1);
-    assert_eq!(events(&app, case, "refund_issued").len(), 1);
+    assert_eq!(app.events(case, "refund_issued").len(), 1);
     let (_, body) = alex.page(&format!("/cases/{case}")).await;
     assert!(body.contains("Refund issued"));
 }
@@ -296,13 +254,7 @@ async fn a_review_refund_is_approved_then_issued_and_the_agent_sees_it() {
 
     let (_, body) = alex.page(&format!("/cases/{case}")).await;
     assert!(body.contains("Refund issued") && body.contains("PAY-77"));
-    let status: Option<String> = app.db(|conn| {
-        cases::table
-            .find(case)
-            .select(cases::refund_status)
-            .first(conn)
-            .unwrap()
-    });
+    let status = app.refund_of(case);
     assert_eq!(status.as_deref(), Some("refund_issued"));
 }
 
@@ -365,47 +317,38 @@ async fn agents_see_no_billing_buttons_and_their_billing_posts_are_403() {
         let response = alex.post(&format!("/cases/{case}/{path}"), &fields).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
     }
-    let review: String = app.db(|conn| {
-        billing_items::table
-            .filter(billing_items::case_id.eq(case))
-            .select(billing_items::review)
-            .first(conn)
-            .unwrap()
-    });
+    let (_, review) = app.billing_of(case).unwrap();
     assert_eq!(review, "needs_review");
 }
 
 /// Inserts `n` open cases, each with a save task for `assignee` and a refund in the queue.
 fn bulk_work(app: &TestApp, n: i32, assignee: i32) {
     let agent = app.staff_id("alex");
-    app.db(|conn| {
-        diesel::sql_query(format!(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})
-             INSERT INTO cases (customer_name, account_id, request, level_id, server_id, ar_balance_cents,
-                 refund_amount_cents, submitted_by, policy_version, facts_snapshot, decision,
-                 cancellation_status, refund_status, is_open, created_at, updated_at)
-             SELECT 'Bulk ' || i, 'BULK-' || i, 'cancel_and_refund', 4, 1, 0, 1000, {agent}, 1, '{{}}', '{{}}',
-                 'awaiting_save_call', 'billing_in_progress', 1, {START}, {START} FROM n"
-        ))
-        .execute(conn)
-        .unwrap();
-        diesel::sql_query(format!(
-            "INSERT INTO save_tasks (case_id, assignee_id, fell_back, is_open, attempts, created_at)
-             SELECT id, {assignee}, 0, 1, 0, {START} FROM cases WHERE account_id LIKE 'BULK-%' ORDER BY id"
-        ))
-        .execute(conn)
-        .unwrap();
-        diesel::sql_query(format!(
-            "INSERT INTO billing_items (case_id, amount_cents, review, status, created_at)
-             SELECT id, 1000, 'not_needed', 'in_progress', {START} FROM cases WHERE account_id LIKE 'BULK-%' ORDER BY id"
-        ))
-        .execute(conn)
-        .unwrap();
-    });
+    let (smb, app_01) = (Level::Smb.id(), Server::App01.id());
+    app.execute(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})
+         INSERT INTO cases (customer_name, account_id, request, level_id, server_id, ar_balance_cents,
+             refund_amount_cents, submitted_by, policy_version, facts_snapshot, decision,
+             cancellation_status, refund_status, is_open, created_at, updated_at)
+         SELECT 'Bulk ' || i, 'BULK-' || i, 'cancel_and_refund', {smb}, {app_01}, 0, 1000, {agent}, 1, '{{}}', '{{}}',
+             'awaiting_save_call', 'billing_in_progress', 1, {START}, {START} FROM n"
+    ))
+    .unwrap();
+    app.execute(&format!(
+        "INSERT INTO save_tasks (case_id, assignee_id, fell_back, is_open, attempts, created_at)
+         SELECT id, {assignee}, 0, 1, 0, {START} FROM cases WHERE account_id LIKE 'BULK-%' ORDER BY id"
+    ))
+    .unwrap();
+    app.execute(&format!(
+        "INSERT INTO billing_items (case_id, amount_cents, review, status, created_at)
+         SELECT id, 1000, 'not_needed', 'in_progress', {START} FROM cases WHERE account_id LIKE 'BULK-%' ORDER BY id"
+    ))
+    .unwrap();
 }
 
 #[tokio::test]
 async fn queues_are_oldest_first_paginated_and_cost_one_query_a_page() {
+    use diesel::Connection;
     use retention_desk::services::queues::{billing_queue, open_tasks};
     let app = spawn_app().await;
     let riley = app.staff_id("riley");
@@ -470,9 +413,12 @@ async fn queues_are_oldest_first_paginated_and_cost_one_query_a_page() {
 async fn spencer_reassigns_a_task_and_the_case_logs_it() {
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let case =
-        case_id(&submit_case(&alex, &[("level_id", SMB), ("original_rep", "unknown")]).await);
-    let (task, ..) = task_for(&app, case);
+    let case = NewCase::new()
+        .level(Level::Smb)
+        .rep(Rep::Unknown)
+        .submit_for_id(&alex)
+        .await;
+    let (task, ..) = app.task_for(case);
     let riley = app.staff_id("riley");
 
     let riley_browser = app.signed_in("riley").await;
@@ -519,16 +465,10 @@ async fn spencer_reassigns_a_task_and_the_case_logs_it() {
         )
         .await;
     assert_eq!(moved.status(), StatusCode::SEE_OTHER);
-    let assignee: i32 = app.db(|conn| {
-        save_tasks::table
-            .find(task)
-            .select(save_tasks::assignee_id)
-            .first(conn)
-            .unwrap()
-    });
+    let (assignee, _) = app.task_of(case).unwrap();
     assert_eq!(assignee, riley);
     assert_eq!(
-        events(&app, case, "reassigned"),
+        app.events(case, "reassigned"),
         ["Reassigned from Spencer to Riley: reassigned by Spencer"]
     );
     let (_, rileys) = riley_browser.page("/tasks").await;

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use diesel::prelude::*;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -91,21 +90,15 @@ async fn every_acknowledged_case_survives_a_kill_9_mid_load() {
                     break;
                 };
                 let csrf = hidden_value(&body, "csrf_token").unwrap_or_default();
-                let fields = [
-                    ("csrf_token", csrf.as_str()),
-                    ("customer_name", "Crash Test"),
-                    ("account_id", account.as_str()),
-                    ("level_id", ESSENTIALS),
-                    ("server_id", APP_01),
-                    ("ar_balance", "0"),
-                    ("original_rep", "unknown"),
-                    ("request", "cancel"),
-                    ("submission_token", token.as_str()),
-                ];
+                let mut form = NewCase::new()
+                    .customer("Crash Test")
+                    .account(&account)
+                    .form(&token);
+                form.insert(0, ("csrf_token".to_owned(), csrf));
                 match browser
                     .client
                     .post(browser.url("/cases"))
-                    .form(&fields)
+                    .form(&form)
                     .send()
                     .await
                 {
@@ -148,54 +141,39 @@ async fn every_acknowledged_case_survives_a_kill_9_mid_load() {
     );
     drop(restarted);
 
-    let mut conn = SqliteConnection::establish(database.to_str().unwrap()).unwrap();
-    use retention_desk::db::schema::cases;
-    let stored: Vec<String> = cases::table
-        .select(cases::account_id)
-        .load(&mut conn)
-        .unwrap();
+    // Opened in this process, like any test's app, to read what was kept.
+    let app = spawn_app_with(|s| {
+        s.database = database.clone();
+        s.demo = false;
+    })
+    .await;
+    let stored = app.account_ids();
     for account in &acknowledged {
         assert!(
             stored.contains(account),
             "{account} was acknowledged but is gone"
         );
     }
-    #[derive(QueryableByName)]
-    struct Check {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        integrity_check: String,
-    }
-    let check: Check = diesel::sql_query("PRAGMA integrity_check")
-        .get_result(&mut conn)
-        .unwrap();
-    assert_eq!(check.integrity_check, "ok");
+    assert_eq!(app.integrity_check(), "ok");
 }
 
 #[tokio::test]
 async fn eight_agents_and_two_billing_users_at_once_never_see_a_locked_database() {
     let app = spawn_app().await;
     // A second billing person, with Heather's (demo) password.
-    app.db(|conn| {
-        diesel::sql_query(
-            "INSERT INTO staff (username, full_name, role, password_hash, created_at)
-             SELECT 'billie', 'Billie', 'billing', password_hash, created_at FROM staff WHERE username = 'heather'",
-        )
-        .execute(conn)
-        .unwrap();
-    });
+    app.execute(
+        "INSERT INTO staff (username, full_name, role, password_hash, created_at)
+         SELECT 'billie', 'Billie', 'billing', password_hash, created_at FROM staff WHERE username = 'heather'",
+    )
+    .unwrap();
     let alex = app.signed_in("alex").await;
     let mut refunds = Vec::new();
     for _ in 0..20 {
-        let response = submit_case(
-            &alex,
-            &[
-                ("request", "refund"),
-                ("refund_amount", "100"),
-                ("refund_reason", "Overcharge"),
-            ],
-        )
-        .await;
-        refunds.push(case_id(&response));
+        let case = NewCase::new()
+            .refund("100", "Overcharge")
+            .submit_for_id(&alex)
+            .await;
+        refunds.push(case);
     }
 
     let mut work = Vec::new();
@@ -204,7 +182,7 @@ async fn eight_agents_and_two_billing_users_at_once_never_see_a_locked_database(
         work.push(tokio::spawn(async move {
             let mut statuses = Vec::new();
             for _ in 0..10 {
-                let response = submit_case(&agent, &[]).await;
+                let response = NewCase::new().submit(&agent).await;
                 statuses.push((response.status(), response.text().await.unwrap_or_default()));
             }
             statuses
@@ -239,14 +217,7 @@ async fn eight_agents_and_two_billing_users_at_once_never_see_a_locked_database(
         }
     }
     assert_eq!(app.count("cases"), 20 + 80);
-    let issued: i64 = app.db(|conn| {
-        use retention_desk::db::schema::billing_items;
-        billing_items::table
-            .filter(billing_items::status.eq("issued"))
-            .count()
-            .get_result(conn)
-            .unwrap()
-    });
+    let issued = app.count_where("billing_items", "status = 'issued'");
     assert_eq!(issued, 20, "each refund issued once");
     assert!(!captured_logs().contains("database is locked"));
 }

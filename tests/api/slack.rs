@@ -10,14 +10,11 @@ use std::time::Duration;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use diesel::prelude::*;
 use retention_desk::db::models::admin_overview::failed_deliveries;
-use retention_desk::db::schema::{case_events, cases, customer_levels, servers};
 use retention_desk::notify::{
     DeliveryState, OutboxWorker, SlackDelivery, delivery_for_case, enqueue_heads_up,
 };
 
-use crate::helpers::{
-    Browser, START, TestApp, case_id, spawn_app, spawn_app_with, start, submit_case, texts,
-};
+use crate::helpers::{Browser, NewCase, START, TestApp, spawn_app, spawn_app_with, start, texts};
 
 /// The secret part of the webhook URL: it must never show up anywhere.
 const SECRET: &str = "xoxSecretWebhookToken42";
@@ -133,17 +130,11 @@ async fn app_with_slack(url: &str) -> TestApp {
 /// through the new-case form. Returns the agent's browser and the case id.
 async fn submit_review_refund(app: &TestApp, customer: &str) -> (Browser, i32) {
     let agent = app.signed_in("alex").await;
-    let response = submit_case(
-        &agent,
-        &[
-            ("customer_name", customer),
-            ("request", "refund"),
-            ("refund_amount", "2500"),
-            ("refund_reason", "Charged twice for November"),
-        ],
-    )
-    .await;
-    let id = case_id(&response);
+    let id = NewCase::new()
+        .customer(customer)
+        .refund("2500", "Charged twice for November")
+        .submit_for_id(&agent)
+        .await;
     (agent, id)
 }
 
@@ -157,38 +148,30 @@ async fn slack_on_case_page(browser: &Browser, case_id: i32) -> String {
         .expect("the case page shows the Slack heads-up")
 }
 
+/// Inserts a $2,500.00 refund case for Alex straight into the database, in
+/// plain SQL, as one step of a larger transaction.
 fn insert_review_case(conn: &mut SqliteConnection, customer: &str, now: i64) -> QueryResult<i32> {
-    use retention_desk::db::schema::staff;
-    let level: i32 = customer_levels::table
-        .filter(customer_levels::name.eq("Professional"))
-        .select(customer_levels::id)
-        .first(conn)?;
-    let server: i32 = servers::table.select(servers::id).first(conn)?;
-    let agent: i32 = staff::table
-        .filter(staff::username.eq("alex"))
-        .select(staff::id)
-        .first(conn)?;
-    diesel::insert_into(cases::table)
-        .values((
-            cases::customer_name.eq(customer),
-            cases::account_id.eq("ACME-1"),
-            cases::request.eq("refund"),
-            cases::level_id.eq(level),
-            cases::server_id.eq(server),
-            cases::ar_balance_cents.eq(0),
-            cases::refund_amount_cents.eq(Some(250_000)),
-            cases::refund_reason.eq(Some("Charged twice")),
-            cases::submitted_by.eq(agent),
-            cases::policy_version.eq(1),
-            cases::facts_snapshot.eq("{}"),
-            cases::decision.eq("{}"),
-            cases::refund_status.eq(Some("billing_in_progress")),
-            cases::is_open.eq(true),
-            cases::created_at.eq(now),
-            cases::updated_at.eq(now),
-        ))
-        .returning(cases::id)
-        .get_result(conn)
+    #[derive(QueryableByName)]
+    struct Inserted {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        id: i32,
+    }
+    diesel::sql_query(
+        "INSERT INTO cases (customer_name, account_id, request, level_id, server_id,
+             ar_balance_cents, refund_amount_cents, refund_reason, submitted_by, policy_version,
+             facts_snapshot, decision, refund_status, is_open, created_at, updated_at)
+         VALUES (?, 'ACME-1', 'refund',
+             (SELECT id FROM customer_levels WHERE name = 'Professional'),
+             (SELECT id FROM servers ORDER BY id LIMIT 1),
+             0, 250000, 'Charged twice', (SELECT id FROM staff WHERE username = 'alex'), 1,
+             '{}', '{}', 'billing_in_progress', 1, ?, ?)
+         RETURNING id",
+    )
+    .bind::<diesel::sql_types::Text, _>(customer)
+    .bind::<diesel::sql_types::BigInt, _>(now)
+    .bind::<diesel::sql_types::BigInt, _>(now)
+    .get_result::<Inserted>(conn)
+    .map(|row| row.id)
 }
 
 fn worker(app: &TestApp) -> OutboxWorker {
@@ -199,17 +182,6 @@ fn delivery(app: &TestApp, case_id: i32) -> SlackDelivery {
     app.db(|conn| delivery_for_case(conn, case_id))
         .expect("a query")
         .expect("the case has a heads-up")
-}
-
-fn case_log(app: &TestApp, case_id: i32) -> Vec<String> {
-    app.db(|conn| {
-        case_events::table
-            .filter(case_events::case_id.eq(case_id))
-            .order(case_events::id.asc())
-            .select(case_events::body)
-            .load(conn)
-            .expect("the case log")
-    })
 }
 
 /// Waits for the background worker (not for a backoff: the clock the app
@@ -293,7 +265,7 @@ async fn a_500_then_a_429_then_a_200_is_three_posts_and_delivered_once() {
             .iter()
             .all(|c| c.starts_with("application/json"))
     );
-    let log = case_log(&app, case_id);
+    let log = app.case_log(case_id);
     assert!(
         log.iter()
             .any(|l| l.contains("Delivered to Slack on attempt 3")),
@@ -499,16 +471,10 @@ async fn a_refund_within_the_review_limit_sends_no_heads_up() {
     let app = app_with_slack(&slack.url).await;
     let agent = app.signed_in("alex").await;
 
-    let response = submit_case(
-        &agent,
-        &[
-            ("request", "refund"),
-            ("refund_amount", "1,000.00"),
-            ("refund_reason", "Charged twice for November"),
-        ],
-    )
-    .await;
-    let id = case_id(&response);
+    let id = NewCase::new()
+        .refund("1,000.00", "Charged twice for November")
+        .submit_for_id(&agent)
+        .await;
 
     assert_eq!(app.count("outbox_messages"), 0);
     assert_eq!(worker(&app).run_until_idle().await.unwrap(), 0);
