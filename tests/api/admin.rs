@@ -1009,37 +1009,48 @@ async fn unknown_ids_and_unknown_fields_are_not_500() {
 
 #[tokio::test]
 async fn reassign_task_moves_only_an_open_task() {
-    use retention_desk::services::reassign::{ReassignError, reassign_task};
+    use retention_desk::domain::{SaveTaskId, StaffId};
+    use retention_desk::services::ServiceError;
+    use retention_desk::services::queues::reassign::reassign_task;
     let app = spawn_app().await;
     let alex = app.signed_in("alex").await;
-    let riley = app.staff_id("riley");
-    let spencer = app.staff_id("spencer");
+    let riley = StaffId::new(app.staff_id("riley"));
+    let spencer = StaffId::new(app.staff_id("spencer"));
     let (case, _) = NewCase::new()
         .level(Level::Smb)
         .rep(Rep::Riley)
         .submit_and_open(&alex)
         .await;
     let (task, ..) = app.task_for(case);
-    let (alex_id, morgan) = (app.staff_id("alex"), app.staff_id("morgan"));
-    let now = START + 60;
-    let moved = app.db(|conn| reassign_task(conn, task, spencer, spencer, now));
-    assert!(moved.is_ok(), "{moved:?}");
-    let again = app.db(|conn| reassign_task(conn, task, spencer, spencer, now));
-    assert!(
-        matches!(again, Err(ReassignError::AlreadyAssigned(_))),
-        "{again:?}"
+    let task_id = SaveTaskId::new(task);
+    let (alex_id, morgan) = (
+        StaffId::new(app.staff_id("alex")),
+        StaffId::new(app.staff_id("morgan")),
     );
-    let to_agent = app.db(|conn| reassign_task(conn, task, alex_id, spencer, now));
-    assert!(matches!(to_agent, Err(ReassignError::AssigneeCannotCall)));
-    let to_morgan = app.db(|conn| reassign_task(conn, task, morgan, spencer, now));
-    assert!(matches!(to_morgan, Err(ReassignError::AssigneeDeparted(_))));
+    let now = START + 60;
+    // A refusal beside "Reassign to" whose words say why.
+    let refused_because = |result: &Result<(), ServiceError>, why: &str| {
+        matches!(result, Err(ServiceError::Invalid(errors))
+            if errors.get("assignee_id").is_some_and(|m| m.contains(why)))
+    };
+    let moved = app.db(|conn| reassign_task(conn, task_id, spencer, spencer, now));
+    assert!(moved.is_ok(), "{moved:?}");
+    let again = app.db(|conn| reassign_task(conn, task_id, spencer, spencer, now));
+    assert!(refused_because(&again, "already assigned"), "{again:?}");
+    let to_agent = app.db(|conn| reassign_task(conn, task_id, alex_id, spencer, now));
+    assert!(refused_because(
+        &to_agent,
+        "only to a sales rep or a retention owner"
+    ));
+    let to_morgan = app.db(|conn| reassign_task(conn, task_id, morgan, spencer, now));
+    assert!(refused_because(&to_morgan, "has left the company"));
     app.execute(&format!(
         "UPDATE save_tasks SET is_open = 0 WHERE id = {task}"
     ))
     .unwrap();
-    let closed = app.db(|conn| reassign_task(conn, task, riley, spencer, now));
+    let closed = app.db(|conn| reassign_task(conn, task_id, riley, spencer, now));
     assert!(
-        matches!(closed, Err(ReassignError::TaskClosed)),
+        matches!(&closed, Err(ServiceError::Conflict(m)) if m.contains("already closed")),
         "{closed:?}"
     );
     let log = app.events(case, "reassigned");

@@ -349,7 +349,8 @@ fn bulk_work(app: &TestApp, n: i32, assignee: i32) {
 #[tokio::test]
 async fn queues_are_oldest_first_paginated_and_cost_one_query_a_page() {
     use diesel::Connection;
-    use retention_desk::services::queues::{billing_queue, open_tasks};
+    use retention_desk::db::views::queues::{billing_queue, open_tasks};
+    use retention_desk::domain::StaffId;
     let app = spawn_app().await;
     let riley = app.staff_id("riley");
     bulk_work(&app, 3_000, riley);
@@ -365,7 +366,7 @@ async fn queues_are_oldest_first_paginated_and_cost_one_query_a_page() {
                 counted.fetch_add(1, Ordering::SeqCst);
             }
         });
-        let tasks = open_tasks(conn, Some(riley), None).unwrap();
+        let tasks = open_tasks(conn, Some(StaffId::new(riley)), None).unwrap();
         let billing = billing_queue(conn, None).unwrap();
         (tasks, billing)
     });

@@ -10,8 +10,12 @@ use std::time::Duration;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use diesel::prelude::*;
 use retention_desk::db::models::admin_overview::failed_deliveries;
+use retention_desk::db::models::outbox::{
+    DeliveryState, SlackDelivery, delivery_for_case, enqueue_heads_up,
+};
+use retention_desk::domain::CaseId;
 use retention_desk::notify::{
-    DeliveryState, OutboxWorker, SlackDelivery, delivery_for_case, enqueue_heads_up,
+    OutboxWorker,
 };
 
 use crate::helpers::{Browser, NewCase, START, TestApp, spawn_app, spawn_app_with, start, texts};
@@ -179,7 +183,7 @@ fn worker(app: &TestApp) -> OutboxWorker {
 }
 
 fn delivery(app: &TestApp, case_id: i32) -> SlackDelivery {
-    app.db(|conn| delivery_for_case(conn, case_id))
+    app.db(|conn| delivery_for_case(conn, CaseId::new(case_id)))
         .expect("a query")
         .expect("the case has a heads-up")
 }
@@ -399,7 +403,7 @@ async fn a_rolled_back_case_leaves_no_outbox_row() {
         .db
         .write(move |conn| -> anyhow::Result<()> {
             let id = insert_review_case(conn, "Acme Widgets", START)?;
-            enqueue_heads_up(conn, id, "heads-up", true, START)?;
+            enqueue_heads_up(conn, CaseId::new(id), "heads-up", true, START)?;
             anyhow::bail!("a later step of the case failed")
         })
         .await;
@@ -443,7 +447,7 @@ async fn a_404_from_slack_fails_with_the_reason_for_admins() {
 
     let for_admins = app.db(|conn| failed_deliveries(conn, 10)).unwrap();
     assert_eq!(for_admins.len(), 1);
-    assert_eq!(for_admins[0].case_id, case_id);
+    assert_eq!(for_admins[0].case_id, CaseId::new(case_id));
     assert_eq!(for_admins[0].customer_name, "Acme Widgets");
     assert_eq!(for_admins[0].last_error.as_deref(), Some(reason.as_str()));
     assert_eq!(for_admins[0].last_attempt_at, Some(START));

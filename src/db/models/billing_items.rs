@@ -25,8 +25,6 @@ pub struct BillingItemRow {
     pub created_at: i64,
 }
 
-/// The billing item's own status: still to do, or how it ended.
-
 impl BillingItemRow {
     pub fn insert(
         conn: &mut SqliteConnection,
