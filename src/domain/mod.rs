@@ -17,6 +17,7 @@ mod save_outcome;
 mod status;
 mod step;
 mod username;
+mod working_time;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use customer_name::{CustomerName, CustomerNameError};
@@ -33,3 +34,7 @@ pub use save_outcome::{SaveOutcome, SaveOutcomeError};
 pub use status::{CancellationStatus, CaseState, RefundStatus, StatusError};
 pub use step::{Step, StepError};
 pub use username::{FullName, FullNameError, Username, UsernameError};
+pub use working_time::{
+    BeyondHorizon, HORIZON_DAYS, WorkingDays, WorkingHours, WorkingHoursError, WorkingHoursErrors,
+    WorkingHoursField, WorkingHoursForm,
+};
