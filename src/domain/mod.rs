@@ -22,6 +22,7 @@ mod save_outcome;
 mod status;
 mod step;
 mod username;
+mod working_time;
 
 pub use account_id::{AccountId, AccountIdError};
 pub use billing_status::BillingStatus;
@@ -42,3 +43,7 @@ pub use save_outcome::{SaveOutcome, SaveOutcomeError};
 pub use status::{CancellationStatus, CaseState, RefundStatus, StatusError, Tracks};
 pub use step::{Step, StepError};
 pub use username::{FullName, FullNameError, Username, UsernameError};
+pub use working_time::{
+    BeyondHorizon, HORIZON_DAYS, WorkingDays, WorkingHours, WorkingHoursError, WorkingHoursErrors,
+    WorkingHoursField, WorkingHoursForm,
+};
