@@ -1,6 +1,7 @@
 //! Retention Desk: the support team's account-cancellation and refund
 //! procedure as a web app.
 
+mod architecture;
 pub mod auth;
 pub mod clock;
 pub mod config;

@@ -126,8 +126,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     // One store for every worker: it remembers when each session was last
     // extended, so the once-a-minute write limit holds across workers.
     let store = SqliteSessionStore::new(
-        data.db.clone(),
-        data.clock.clone(),
+        data.get_ref().clone(),
         data.settings.idle_timeout,
         data.settings.absolute_timeout,
     );

@@ -167,11 +167,23 @@ mod tests {
 
     #[test]
     fn heads_up_without_mention_starts_with_the_news() {
-        let text = heads_up_text(CaseId::new(7), "Bo", &amount("1000.01"), None, "http://127.0.0.1:8080");
+        let text = heads_up_text(
+            CaseId::new(7),
+            "Bo",
+            &amount("1000.01"),
+            None,
+            "http://127.0.0.1:8080",
+        );
         assert!(text.starts_with("Refund over the review limit"), "{text}");
         assert!(text.contains("$1,000.01"));
         assert!(text.contains("<http://127.0.0.1:8080/cases/7|Open case 7>"));
-        let blank = heads_up_text(CaseId::new(7), "Bo", &amount("1000.01"), Some("  "), "http://x");
+        let blank = heads_up_text(
+            CaseId::new(7),
+            "Bo",
+            &amount("1000.01"),
+            Some("  "),
+            "http://x",
+        );
         assert!(blank.starts_with("Refund"), "{blank}");
     }
 

@@ -2,6 +2,8 @@
 
 use crate::domain::{Role, StaffId};
 
+use super::error::ServiceError;
+
 /// The signed-in person on whose behalf a use case runs. Services check
 /// access with it themselves: a hidden button is never the only guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,11 +14,11 @@ pub struct Actor {
 
 impl Actor {
     /// `Forbidden` unless the actor has `role`.
-    pub fn require(self, role: Role) -> Result<(), super::ServiceError> {
+    pub fn require(self, role: Role) -> Result<(), ServiceError> {
         if self.role == role {
             Ok(())
         } else {
-            Err(super::ServiceError::Forbidden)
+            Err(ServiceError::Forbidden)
         }
     }
 }

@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::demo::seed::{DEMO_PASSWORD, DEMO_STAFF};
-use crate::domain::TypedPassword;
+use crate::domain::{StaffId, TypedPassword};
 use crate::services::account::sign_in::{SignInOutcome, sign_in};
 use crate::services::health::database_answers;
 use crate::state::AppState;
@@ -115,23 +115,28 @@ pub async fn login(
     }
     let address = client_address(&req);
     match sign_in(&state, &username, TypedPassword::new(password), &address).await? {
-        SignInOutcome::SignedIn { staff_id } => {
-            session
-                .sign_in(staff_id)
-                .map_err(|e| AppError::Unexpected(anyhow::anyhow!("storing the session: {e}")))?;
-            match resume {
-                Some(token) => Ok(see_other(&format!(
-                    "/cases/new?resume={}",
-                    urlencode(&token)
-                ))),
-                None => Ok(see_other("/")),
-            }
-        }
+        SignInOutcome::SignedIn { staff_id } => signed_in(&session, staff_id, resume),
         SignInOutcome::Refused(_) => {
             page.error = Some(INVALID_CREDENTIALS);
             render(StatusCode::OK, &page)
         }
     }
+}
+
+/// The new session, then the start page, or the case form that was being
+/// typed when the last sign-in expired.
+fn signed_in(
+    session: &TypedSession,
+    staff_id: StaffId,
+    resume: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    session
+        .sign_in(staff_id)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("storing the session: {e}")))?;
+    Ok(match resume {
+        Some(token) => see_other(&format!("/cases/new?resume={}", urlencode(&token))),
+        None => see_other("/"),
+    })
 }
 
 fn urlencode(value: &str) -> String {

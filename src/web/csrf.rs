@@ -26,6 +26,20 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone, Copy, Debug)]
 pub struct CsrfFailed;
 
+/// The request's body, or `None` when it is over [`BODY_LIMIT`].
+async fn read_capped(req: &mut ServiceRequest) -> Result<Option<BytesMut>, Error> {
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
 pub async fn verify_csrf(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -35,27 +49,20 @@ pub async fn verify_csrf(
     }
     let session = req.get_session();
     let staff_id = session.get::<i32>(STAFF_ID_KEY).ok().flatten();
-    let signed_in = staff_id.is_some();
     let expected = TypedSession::expected_csrf_token(&session);
 
-    let mut payload = req.take_payload();
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > BODY_LIMIT {
-            return Ok(refuse(req, AppError::BodyTooLarge));
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let Some(body) = read_capped(&mut req).await? else {
+        return Ok(refuse(req, AppError::BodyTooLarge));
+    };
     let (token, rest) = take_token(&body);
     req.set_payload(actix_web::dev::Payload::from(rest));
 
     let valid = matches!((&expected, &token), (Some(e), Some(t)) if constant_time_eq(e.as_bytes(), t.as_bytes()));
     if !valid {
-        if signed_in {
+        if let Some(staff_id) = staff_id {
             let address = super::client_address::client_address(req.request());
             tracing::warn!(
-                staff_id = staff_id.unwrap_or_default(),
+                staff_id,
                 address = %address,
                 path = %req.path(),
                 "403: POST refused, CSRF token missing or wrong"

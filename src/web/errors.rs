@@ -104,6 +104,41 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
+impl AppError {
+    /// The error page's heading and sentence: what happened, in plain words.
+    fn in_words(&self) -> (&'static str, std::borrow::Cow<'_, str>) {
+        let (heading, message): (&str, &str) = match self {
+            AppError::SignedOut => ("Signed out", "Sign in to continue."),
+            AppError::Forbidden => (
+                "Not part of your role",
+                "This page or action belongs to another role. Go back to your start page.",
+            ),
+            AppError::NotFound => ("Not found", "There is nothing at this address."),
+            AppError::Conflict(message) => ("Someone got there first", message),
+            AppError::Invalid(errors) => {
+                return ("This could not be done", errors.to_string().into());
+            }
+            AppError::CsrfRejected => (
+                "This form has expired",
+                "The form was older than your sign-in or did not come from Retention Desk. Go back, reload the page and try again.",
+            ),
+            AppError::BodyTooLarge => (
+                "Too much text",
+                "The form was larger than Retention Desk accepts. Shorten the notes and try again.",
+            ),
+            AppError::BadForm(_) => (
+                "The form could not be read",
+                "The form had fields this page does not know, or was damaged on the way. Reload the page and try again.",
+            ),
+            AppError::Unexpected(_) => (
+                "Something went wrong",
+                "Nothing was changed. Try again; if it keeps happening, tell your admin the time it happened.",
+            ),
+        };
+        (heading, message.into())
+    }
+}
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -119,49 +154,21 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let summary;
-        let (heading, message) = match self {
-            AppError::SignedOut => {
-                return HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, "/login"))
-                    .finish();
-            }
-            AppError::Forbidden => (
-                "Not part of your role",
-                "This page or action belongs to another role. Go back to your start page.",
-            ),
-            AppError::NotFound => ("Not found", "There is nothing at this address."),
-            AppError::Conflict(message) => ("Someone got there first", message.as_str()),
-            AppError::Invalid(errors) => {
-                summary = errors.to_string();
-                ("This could not be done", summary.as_str())
-            }
-            AppError::CsrfRejected => (
-                "This form has expired",
-                "The form was older than your sign-in or did not come from Retention Desk. Go back, reload the page and try again.",
-            ),
-            AppError::BodyTooLarge => (
-                "Too much text",
-                "The form was larger than Retention Desk accepts. Shorten the notes and try again.",
-            ),
-            AppError::BadForm(_) => (
-                "The form could not be read",
-                "The form had fields this page does not know, or was damaged on the way. Reload the page and try again.",
-            ),
-            AppError::Unexpected(error) => {
-                tracing::error!(error = ?error, "request failed");
-                (
-                    "Something went wrong",
-                    "Nothing was changed. Try again; if it keeps happening, tell your admin the time it happened.",
-                )
-            }
-        };
+        if let AppError::SignedOut = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/login"))
+                .finish();
+        }
+        if let AppError::Unexpected(error) = self {
+            tracing::error!(error = ?error, "request failed");
+        }
+        let (heading, message) = self.in_words();
         let status = self.status_code();
         let page = ErrorPage {
             layout: Layout::bare(),
             status: status.as_u16(),
             heading,
-            message,
+            message: &message,
         };
         let body = page
             .render()

@@ -1,4 +1,5 @@
 //! HTTP: handlers by area, extractors, errors, CSRF. Every route is listed here.
+#![warn(clippy::too_many_lines)]
 
 pub mod admin;
 pub mod answer;
@@ -22,113 +23,132 @@ use actix_web::web;
 use self::errors::AppError;
 use crate::services::admin::reference::{Level, Server};
 
+type Routes = Vec<(&'static str, actix_web::Route)>;
+
 /// The router: every route of SPEC §4, in one place.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/login", web::get().to(auth::login_form))
-        .route("/health", web::get().to(auth::health))
-        .route("/static/app.css", web::get().to(assets::app_css))
-        .route("/", web::get().to(auth::home))
-        .route("/cases/new", web::get().to(cases::intake::new_case_form))
-        .route("/cases", web::get().to(cases::list::list))
-        .route("/cases/export.csv", web::get().to(cases::list::export))
-        .route("/cases/{id}", web::get().to(cases::show::show))
-        .route("/tasks", web::get().to(queues::tasks::tasks))
-        .route(
-            "/billing",
-            web::get().to(queues::billing::billing_queue_page),
-        )
-        .route("/admin", web::get().to(admin::overview::overview))
-        .route("/admin/audit", web::get().to(admin::overview::audit))
-        .route("/admin/staff", web::get().to(admin::staff::list))
-        .route(
-            "/admin/staff/{id}/password",
-            web::get().to(admin::staff::password_form),
-        )
-        .route(
-            "/admin/staff/{id}/depart",
-            web::get().to(admin::staff::confirm_departure),
-        )
-        .route(
-            "/admin/servers",
-            web::get().to(admin::reference::list::<Server>),
-        )
-        .route(
-            "/admin/levels",
-            web::get().to(admin::reference::list::<Level>),
-        )
-        .route("/admin/policy", web::get().to(admin::policy::show));
-    for (path, route) in post_routes() {
+    for (path, route) in page_routes().into_iter().chain(post_routes()) {
         cfg.route(path, route);
     }
 }
 
+/// Every page (GET).
+fn page_routes() -> Routes {
+    let mut routes = vec![
+        ("/login", web::get().to(auth::login_form)),
+        ("/health", web::get().to(auth::health)),
+        ("/static/app.css", web::get().to(assets::app_css)),
+        ("/", web::get().to(auth::home)),
+        ("/cases/new", web::get().to(cases::intake::new_case_form)),
+        ("/cases", web::get().to(cases::list::list)),
+        ("/cases/export.csv", web::get().to(cases::list::export)),
+        ("/cases/{id}", web::get().to(cases::show::show)),
+        ("/tasks", web::get().to(queues::tasks::tasks)),
+        (
+            "/billing",
+            web::get().to(queues::billing::billing_queue_page),
+        ),
+    ];
+    routes.extend(admin_pages());
+    routes
+}
+
+fn admin_pages() -> Routes {
+    vec![
+        ("/admin", web::get().to(admin::overview::overview)),
+        ("/admin/audit", web::get().to(admin::overview::audit)),
+        ("/admin/staff", web::get().to(admin::staff::list)),
+        (
+            "/admin/staff/{id}/password",
+            web::get().to(admin::staff::password_form),
+        ),
+        (
+            "/admin/staff/{id}/depart",
+            web::get().to(admin::staff::confirm_departure),
+        ),
+        (
+            "/admin/servers",
+            web::get().to(admin::reference::list::<Server>),
+        ),
+        (
+            "/admin/levels",
+            web::get().to(admin::reference::list::<Level>),
+        ),
+        ("/admin/policy", web::get().to(admin::policy::show)),
+    ]
+}
+
 /// Every form action. Tests that post to all of them (junk input) read
 /// `post_paths()`, so a new one cannot be left out.
-fn post_routes() -> Vec<(&'static str, actix_web::Route)> {
+fn post_routes() -> Routes {
+    [
+        case_actions,
+        queue_actions,
+        staff_actions,
+        reference_actions,
+    ]
+    .into_iter()
+    .flat_map(|area| area())
+    .collect()
+}
+
+fn case_actions() -> Routes {
+    use cases::show;
     vec![
         ("/login", web::post().to(auth::login)),
         ("/logout", web::post().to(auth::logout)),
         ("/cases", web::post().to(cases::intake::submit)),
-        (
-            "/cases/{id}/comments",
-            web::post().to(cases::show::add_comment),
-        ),
+        ("/cases/{id}/comments", web::post().to(show::add_comment)),
         (
             "/cases/{id}/reply-sent",
-            web::post().to(cases::show::mark_reply_sent),
+            web::post().to(show::mark_reply_sent),
         ),
-        (
-            "/cases/{id}/withdraw",
-            web::post().to(cases::show::withdraw),
-        ),
-        (
-            "/cases/{id}/refund/issue",
-            web::post().to(queues::billing::issue),
-        ),
-        (
-            "/cases/{id}/refund/review",
-            web::post().to(queues::billing::review),
-        ),
-        ("/tasks/{id}/outcome", web::post().to(queues::tasks::record)),
-        (
-            "/tasks/{id}/reassign",
-            web::post().to(queues::tasks::reassign),
-        ),
-        ("/admin/staff", web::post().to(admin::staff::add)),
+        ("/cases/{id}/withdraw", web::post().to(show::withdraw)),
+    ]
+}
+
+fn queue_actions() -> Routes {
+    use queues::{billing, tasks};
+    vec![
+        ("/cases/{id}/refund/issue", web::post().to(billing::issue)),
+        ("/cases/{id}/refund/review", web::post().to(billing::review)),
+        ("/tasks/{id}/outcome", web::post().to(tasks::record)),
+        ("/tasks/{id}/reassign", web::post().to(tasks::reassign)),
+    ]
+}
+
+fn staff_actions() -> Routes {
+    use admin::staff;
+    vec![
+        ("/admin/staff", web::post().to(staff::add)),
         (
             "/admin/staff/fallback-owner",
-            web::post().to(admin::staff::choose_fallback_owner),
+            web::post().to(staff::choose_fallback_owner),
         ),
         (
             "/admin/staff/{id}/password",
-            web::post().to(admin::staff::reset_password),
+            web::post().to(staff::reset_password),
         ),
-        (
-            "/admin/staff/{id}/unlock",
-            web::post().to(admin::staff::unlock),
-        ),
-        (
-            "/admin/staff/{id}/depart",
-            web::post().to(admin::staff::depart),
-        ),
-        ("/admin/servers", web::post().to(admin::servers::add)),
-        (
-            "/admin/servers/{id}",
-            web::post().to(admin::servers::update),
-        ),
+        ("/admin/staff/{id}/unlock", web::post().to(staff::unlock)),
+        ("/admin/staff/{id}/depart", web::post().to(staff::depart)),
+    ]
+}
+
+fn reference_actions() -> Routes {
+    use admin::{levels, reference::retire, servers};
+    vec![
+        ("/admin/servers", web::post().to(servers::add)),
+        ("/admin/servers/{id}", web::post().to(servers::update)),
         (
             "/admin/servers/{id}/retire",
-            web::post().to(admin::reference::retire::<Server>),
+            web::post().to(retire::<Server>),
         ),
-        ("/admin/levels", web::post().to(admin::levels::add)),
+        ("/admin/levels", web::post().to(levels::add)),
         (
             "/admin/levels/{id}/route",
-            web::post().to(admin::levels::change_route),
+            web::post().to(levels::change_route),
         ),
-        (
-            "/admin/levels/{id}/retire",
-            web::post().to(admin::reference::retire::<Level>),
-        ),
+        ("/admin/levels/{id}/retire", web::post().to(retire::<Level>)),
         ("/admin/policy", web::post().to(admin::policy::save)),
     ]
 }

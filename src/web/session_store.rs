@@ -14,10 +14,9 @@ use rand::Rng;
 use rand::distributions::Alphanumeric;
 use sha2::{Digest, Sha256};
 
-use crate::clock::SharedClock;
-use crate::db::models::sessions::{self, NewSession};
-use crate::db::{Db, DbError};
 use crate::domain::StaffId;
+use crate::services::account::sessions::{self, SessionRecord};
+use crate::state::AppState;
 
 type SessionState = HashMap<String, String>;
 
@@ -29,8 +28,8 @@ const EXTEND_AT_MOST_EVERY_SECONDS: i64 = 60;
 
 #[derive(Clone)]
 pub struct SqliteSessionStore {
-    db: Db,
-    clock: SharedClock,
+    /// The app the sessions belong to: its database and its clock.
+    app: AppState,
     idle: i64,
     absolute: i64,
     /// Idle expiry as last written, per stored session id: lets `update_ttl`
@@ -39,10 +38,9 @@ pub struct SqliteSessionStore {
 }
 
 impl SqliteSessionStore {
-    pub fn new(db: Db, clock: SharedClock, idle: StdDuration, absolute: StdDuration) -> Self {
+    pub fn new(app: AppState, idle: StdDuration, absolute: StdDuration) -> Self {
         SqliteSessionStore {
-            db,
-            clock,
+            app,
             idle: idle.as_secs() as i64,
             absolute: absolute.as_secs() as i64,
             extended: Arc::default(),
@@ -87,11 +85,9 @@ fn staff_id_of(state: &SessionState) -> Option<StaffId> {
 impl SessionStore for SqliteSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
         let id = stored_id(session_key);
-        let now = self.clock.unix();
+        let now = self.app.clock.unix();
         let lookup = id.clone();
-        let row = self
-            .db
-            .read(move |conn| sessions::find(conn, &lookup).map_err(DbError::from))
+        let row = sessions::find(&self.app, lookup)
             .await
             .map_err(|e| LoadError::Other(e.into()))?;
         let Some(row) = row else { return Ok(None) };
@@ -107,23 +103,20 @@ impl SessionStore for SqliteSessionStore {
     async fn save(&self, state: SessionState, _ttl: &Duration) -> Result<SessionKey, SaveError> {
         let key = new_key();
         let id = stored_id(&key);
-        let now = self.clock.unix();
+        let now = self.app.clock.unix();
         let (idle, absolute) = (now + self.idle, now + self.absolute);
         let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let staff_id = staff_id_of(&state);
         let row_id = id.clone();
-        self.db
-            .write(move |conn| {
-                let row = NewSession {
-                    id: &row_id,
-                    staff_id,
-                    state: &json,
-                    now,
-                    idle_expires_at: idle,
-                    absolute_expires_at: absolute,
-                };
-                sessions::insert(conn, &row).map_err(DbError::from)
-            })
+        let record = SessionRecord {
+            id: row_id,
+            staff_id,
+            state: json,
+            now,
+            idle_expires_at: idle,
+            absolute_expires_at: absolute,
+        };
+        sessions::create(&self.app, record)
             .await
             .map_err(|e| SaveError::Other(e.into()))?;
         self.remember_extension(&id, idle);
@@ -137,7 +130,7 @@ impl SessionStore for SqliteSessionStore {
         _ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
         let id = stored_id(&session_key);
-        let now = self.clock.unix();
+        let now = self.app.clock.unix();
         let idle = now + self.idle;
         let json =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
@@ -145,11 +138,15 @@ impl SessionStore for SqliteSessionStore {
         let row_id = id.clone();
         // Only a live session is updated: one deleted by sign-out or departure
         // while this request ran stays deleted.
-        self.db
-            .write(move |conn| {
-                sessions::update_live(conn, &row_id, staff_id, &json, now, idle)
-                    .map_err(DbError::from)
-            })
+        let record = SessionRecord {
+            id: row_id,
+            staff_id,
+            state: json,
+            now,
+            idle_expires_at: idle,
+            absolute_expires_at: now + self.absolute,
+        };
+        sessions::update(&self.app, record)
             .await
             .map_err(|e| UpdateError::Other(e.into()))?;
         self.remember_extension(&id, idle);
@@ -158,7 +155,7 @@ impl SessionStore for SqliteSessionStore {
 
     async fn update_ttl(&self, session_key: &SessionKey, _ttl: &Duration) -> anyhow::Result<()> {
         let id = stored_id(session_key);
-        let now = self.clock.unix();
+        let now = self.app.clock.unix();
         let idle = now + self.idle;
         let last = {
             let extended = self.extended.lock().unwrap_or_else(|e| e.into_inner());
@@ -168,9 +165,7 @@ impl SessionStore for SqliteSessionStore {
             return Ok(());
         }
         let row_id = id.clone();
-        self.db
-            .write(move |conn| sessions::extend(conn, &row_id, now, idle).map_err(DbError::from))
-            .await?;
+        sessions::extend(&self.app, row_id, now, idle).await?;
         self.remember_extension(&id, idle);
         Ok(())
     }
@@ -178,9 +173,7 @@ impl SessionStore for SqliteSessionStore {
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
         let id = stored_id(session_key);
         self.forget(&id);
-        self.db
-            .write(move |conn| sessions::delete(conn, &id).map_err(DbError::from))
-            .await?;
+        sessions::end(&self.app, id).await?;
         Ok(())
     }
 }

@@ -14,9 +14,7 @@ use retention_desk::db::models::outbox::{
     DeliveryState, SlackDelivery, delivery_for_case, enqueue_heads_up,
 };
 use retention_desk::domain::CaseId;
-use retention_desk::notify::{
-    OutboxWorker,
-};
+use retention_desk::notify::OutboxWorker;
 
 use crate::helpers::{Browser, NewCase, START, TestApp, spawn_app, spawn_app_with, start, texts};
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::domain::Money;
 use crate::procedure::Policy;
 use crate::services::FieldErrors;
-use crate::services::admin::policy::{policy_history, save_policy};
+use crate::services::admin::policy::{PolicyVersionLine, policy_history, save_policy};
 use crate::state::AppState;
 use crate::web::answer::with_flash;
 use crate::web::errors::{AppError, Shown, render};
@@ -23,6 +23,22 @@ pub struct VersionLine {
     pub refund_review_limit: String,
     pub saved: String,
     pub by: String,
+}
+
+impl VersionLine {
+    fn new(row: PolicyVersionLine, zone: chrono_tz::Tz) -> VersionLine {
+        VersionLine {
+            version: row.version,
+            ar_limit: row.ar_limit.to_string(),
+            refund_review_limit: row.refund_review_limit.to_string(),
+            saved: if row.created_at == 0 && row.created_by_name.is_none() {
+                "When installed".to_owned()
+            } else {
+                when(row.created_at, zone)
+            },
+            by: row.created_by_name.unwrap_or_else(|| "Seeded".to_owned()),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -54,17 +70,7 @@ async fn policy_page(
     let zone = state.settings.timezone;
     let history = rows
         .into_iter()
-        .map(|row| VersionLine {
-            version: row.version,
-            ar_limit: row.ar_limit.to_string(),
-            refund_review_limit: row.refund_review_limit.to_string(),
-            saved: if row.created_at == 0 && row.created_by_name.is_none() {
-                "When installed".to_owned()
-            } else {
-                when(row.created_at, zone)
-            },
-            by: row.created_by_name.unwrap_or_else(|| "Seeded".to_owned()),
-        })
+        .map(|row| VersionLine::new(row, zone))
         .collect();
     let form = typed.unwrap_or_else(|| PolicyForm {
         ar_limit: prefill(current.ar_limit),

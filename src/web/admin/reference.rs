@@ -42,6 +42,26 @@ pub struct Line<T: ReferenceScreen> {
     pub errors: FieldErrors,
 }
 
+impl<T: ReferenceScreen> Line<T>
+where
+    T::Id: PartialEq,
+{
+    /// The row, with what was typed and refused when `refused` names it.
+    fn new(
+        row: T,
+        zone: chrono_tz::Tz,
+        refused: Option<&(T::Id, T::RowForm, FieldErrors)>,
+    ) -> Self {
+        let refused = refused.filter(|(id, ..)| *id == row.id());
+        Line {
+            retired: row.retired_at().map(|at| when(at, zone)),
+            typed: refused.map(|(_, typed, _)| typed.clone()),
+            errors: refused.map(|(.., e)| e.clone()).unwrap_or_default(),
+            row,
+        }
+    }
+}
+
 /// Everything the shared part of a reference page shows.
 pub struct ReferenceView<T: ReferenceScreen> {
     pub layout: Layout,
@@ -71,39 +91,28 @@ where
 {
     let rows = reference::list::<T>(state, user.actor()).await?;
     let zone = state.settings.timezone;
-    let Shown {
-        status,
-        message,
-        errors,
-    } = shown;
-    let (mut form, mut form_errors, mut row_target) =
-        (T::AddForm::default(), FieldErrors::default(), None);
-    match target {
-        Target::Add(typed) => (form, form_errors) = (typed, errors),
-        Target::Row(id, typed) => row_target = Some((id, typed, errors)),
-        Target::Page => {}
-    }
+    let (form, form_errors, row_target) = match target {
+        Target::Add(typed) => (typed, shown.errors, None),
+        Target::Row(id, typed) => (
+            T::AddForm::default(),
+            FieldErrors::default(),
+            Some((id, typed, shown.errors)),
+        ),
+        Target::Page => (T::AddForm::default(), FieldErrors::default(), None),
+    };
     let lines = rows
         .into_iter()
-        .map(|row| {
-            let refused = row_target.as_ref().filter(|(id, ..)| *id == row.id());
-            Line {
-                retired: row.retired_at().map(|at| when(at, zone)),
-                typed: refused.map(|(_, typed, _)| typed.clone()),
-                errors: refused.map(|(.., e)| e.clone()).unwrap_or_default(),
-                row,
-            }
-        })
+        .map(|row| Line::new(row, zone, row_target.as_ref()))
         .collect();
     let view = ReferenceView {
         layout: Layout::signed_in(user, session),
         notice: session.take_flash(),
-        error: message,
+        error: shown.message,
         lines,
         form,
         errors: form_errors,
     };
-    render(status, &T::page(view))
+    render(shown.status, &T::page(view))
 }
 
 /// A 303 back to the screen with `notice`, or the screen again with the

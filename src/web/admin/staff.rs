@@ -9,7 +9,7 @@ use crate::domain::{FullName, Password, Role, StaffId, Username};
 use crate::services::FieldErrors;
 use crate::services::admin::new_staff::NewStaffMember;
 use crate::services::admin::staff::{
-    self as admin_staff, Departure, DeparturePreview, StaffDirectory, StaffMember,
+    self as admin_staff, Departure, DeparturePreview, StaffDirectory, StaffListItem, StaffMember,
 };
 use crate::state::AppState;
 use crate::web::answer::with_flash;
@@ -32,6 +32,25 @@ pub struct PersonLine {
     pub locked: bool,
     pub receives_fallbacks: bool,
     pub open_tasks: i64,
+}
+
+impl PersonLine {
+    fn new(p: StaffListItem, zone: chrono_tz::Tz) -> PersonLine {
+        PersonLine {
+            id: p.staff.id,
+            role: p.staff.role.label(),
+            departed: p.staff.departed_at.map(|at| when(at, zone)),
+            last_sign_in: p
+                .staff
+                .last_sign_in_at
+                .map_or_else(|| "Never".to_owned(), |at| when(at, zone)),
+            full_name: p.staff.full_name,
+            username: p.staff.username,
+            locked: p.locked,
+            receives_fallbacks: p.staff.receives_fallbacks,
+            open_tasks: p.open_tasks,
+        }
+    }
 }
 
 /// "Add staff member" as typed (never the password: it is not shown again).
@@ -71,20 +90,7 @@ async fn staff_page(
     let zone = state.settings.timezone;
     let people = people
         .into_iter()
-        .map(|p| PersonLine {
-            id: p.staff.id,
-            role: p.staff.role.label(),
-            departed: p.staff.departed_at.map(|at| when(at, zone)),
-            last_sign_in: p
-                .staff
-                .last_sign_in_at
-                .map_or_else(|| "Never".to_owned(), |at| when(at, zone)),
-            full_name: p.staff.full_name,
-            username: p.staff.username,
-            locked: p.locked,
-            receives_fallbacks: p.staff.receives_fallbacks,
-            open_tasks: p.open_tasks,
-        })
+        .map(|p| PersonLine::new(p, zone))
         .collect();
     let page = StaffPage {
         layout: Layout::signed_in(user, session),

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::{CaseId, RequestKind, Role, StaffId};
+use crate::domain::{CancellationRoute, CaseId, LevelId, RequestKind, Role, StaffId};
 use crate::format::Formatter;
 use crate::services::FieldErrors;
 use crate::services::cases::intake::{IntakeChoices, Submitted, intake_choices, submit_case};
@@ -26,6 +26,16 @@ pub struct LevelOption {
     pub id: String,
     pub name: String,
     pub route: &'static str,
+}
+
+impl From<(LevelId, String, CancellationRoute)> for LevelOption {
+    fn from((id, name, route): (LevelId, String, CancellationRoute)) -> LevelOption {
+        LevelOption {
+            id: id.to_string(),
+            name,
+            route: route.label(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -80,14 +90,7 @@ async fn new_case_page(
         waiting: waiting_for(state, user.id).await?,
         form,
         errors: extras.errors,
-        levels: levels
-            .into_iter()
-            .map(|(id, name, route)| LevelOption {
-                id: id.to_string(),
-                name,
-                route: route.label(),
-            })
-            .collect(),
+        levels: levels.into_iter().map(LevelOption::from).collect(),
         servers: servers
             .into_iter()
             .map(|(id, name)| Choice::new(id, name))

@@ -51,42 +51,74 @@ impl NewCaseForm {
         let mut errors = FieldErrors::default();
         let customer_name = errors.check("customer_name", CustomerName::parse(&self.customer_name));
         let account_id = errors.check("account_id", AccountId::parse(&self.account_id));
-        let support_ticket = optional_text(
-            &mut errors,
+        let support_ticket = self.support_ticket(&mut errors);
+        let (level_id, server_id) = self.reference_choices(&mut errors);
+        let (ar_balance, request) = self.balance_and_request(&mut errors);
+        let original_rep = self.rep_choice(&mut errors, request);
+        let refund = request.and_then(|kind| self.refund(&mut errors, kind));
+        let notes = optional_text(&mut errors, "notes", &self.notes, TEXT_MAX_CHARS);
+        let submission = (|| {
+            Some(CaseSubmission {
+                customer_name: customer_name?,
+                account_id: account_id?,
+                support_ticket,
+                level_id: level_id?,
+                server_id: server_id?,
+                ar_balance: ar_balance?,
+                original_rep: original_rep?,
+                request: request?,
+                refund,
+                notes,
+                submit_anyway: self.submit_anyway(),
+                token: self.token(),
+            })
+        })();
+        submission.filter(|_| errors.is_empty()).ok_or(errors)
+    }
+
+    fn support_ticket(&self, errors: &mut FieldErrors) -> Option<String> {
+        optional_text(
+            errors,
             "support_ticket",
             &self.support_ticket,
             TICKET_MAX_CHARS,
-        );
-        let level_id = id_choice(
-            &mut errors,
+        )
+    }
+
+    fn balance_and_request(
+        &self,
+        errors: &mut FieldErrors,
+    ) -> (Option<Money>, Option<RequestKind>) {
+        let ar_balance = required(errors, "ar_balance", &self.ar_balance, AR_MISSING)
+            .and_then(|text| errors.check("ar_balance", Money::parse(text)));
+        let request = required(errors, "request", &self.request, REQUEST_MISSING)
+            .and_then(|text| errors.check("request", RequestKind::parse(text)));
+        (ar_balance, request)
+    }
+
+    fn reference_choices(&self, errors: &mut FieldErrors) -> (Option<LevelId>, Option<ServerId>) {
+        let level = id_choice(
+            errors,
             "level_id",
             &self.level_id,
             "Choose the customer level",
-        )
-        .map(LevelId::new);
-        let server_id = id_choice(
-            &mut errors,
+        );
+        let server = id_choice(
+            errors,
             "server_id",
             &self.server_id,
             "Choose the server the account is hosted on",
-        )
-        .map(ServerId::new);
-        let ar_balance = if self.ar_balance.trim().is_empty() {
-            errors.add(
-                "ar_balance",
-                "Enter the A/R balance (0 if none, negative for a credit)",
-            );
-            None
-        } else {
-            errors.check("ar_balance", Money::parse(&self.ar_balance))
-        };
-        let request = if self.request.is_empty() {
-            errors.add("request", "Choose what the customer asks for");
-            None
-        } else {
-            errors.check("request", RequestKind::parse(&self.request))
-        };
-        let original_rep = match self.original_rep.trim() {
+        );
+        (level.map(LevelId::new), server.map(ServerId::new))
+    }
+
+    /// A cancellation needs the original rep (or "Unknown"); a refund alone does not.
+    fn rep_choice(
+        &self,
+        errors: &mut FieldErrors,
+        request: Option<RequestKind>,
+    ) -> Option<RepChoice> {
+        match self.original_rep.trim() {
             "" if request.is_some_and(|r| r.includes_cancellation()) => {
                 errors.add("original_rep", "Choose the original sales rep, or Unknown");
                 None
@@ -102,84 +134,68 @@ impl NewCaseForm {
                     None
                 }
             },
-        };
-        let refund = match request {
-            Some(kind) if kind.includes_refund() => {
-                let amount = if self.refund_amount.trim().is_empty() {
-                    errors.add("refund_amount", "Enter the refund amount");
-                    None
-                } else {
-                    errors.check("refund_amount", RefundAmount::parse(&self.refund_amount))
-                };
-                let reason = optional_text(
-                    &mut errors,
-                    "refund_reason",
-                    &self.refund_reason,
-                    TEXT_MAX_CHARS,
+        }
+    }
+
+    /// R2, R3: a refund's amount and why the customer is entitled to it;
+    /// a request without a refund must not carry an amount.
+    fn refund(&self, errors: &mut FieldErrors, kind: RequestKind) -> Option<RefundRequest> {
+        if !kind.includes_refund() {
+            if !self.refund_amount.trim().is_empty() {
+                errors.add(
+                    "refund_amount",
+                    format!(
+                        "The request is “{}”: choose “Cancel account and refund” or clear the refund amount",
+                        kind.label()
+                    ),
                 );
-                if reason.is_none() && errors.get("refund_reason").is_none() {
-                    errors.add(
-                        "refund_reason",
-                        "Say why the customer is entitled to the refund (R3)",
-                    );
-                }
-                amount
-                    .zip(reason)
-                    .map(|(amount, reason)| RefundRequest { amount, reason })
             }
-            Some(kind) => {
-                if !self.refund_amount.trim().is_empty() {
-                    errors.add(
-                        "refund_amount",
-                        format!(
-                            "The request is “{}”: choose “Cancel account and refund” or clear the refund amount",
-                            kind.label()
-                        ),
-                    );
-                }
-                None
-            }
-            None => None,
-        };
-        let notes = optional_text(&mut errors, "notes", &self.notes, TEXT_MAX_CHARS);
-        let token = if self.submission_token.trim().is_empty() {
+            return None;
+        }
+        let amount = required(
+            errors,
+            "refund_amount",
+            &self.refund_amount,
+            "Enter the refund amount",
+        )
+        .and_then(|text| errors.check("refund_amount", RefundAmount::parse(text)));
+        let reason = optional_text(errors, "refund_reason", &self.refund_reason, TEXT_MAX_CHARS);
+        if reason.is_none() && errors.get("refund_reason").is_none() {
+            errors.add(
+                "refund_reason",
+                "Say why the customer is entitled to the refund (R3)",
+            );
+        }
+        amount
+            .zip(reason)
+            .map(|(amount, reason)| RefundRequest { amount, reason })
+    }
+
+    /// The form's one-time token (a fresh one if it was lost on the way).
+    fn token(&self) -> String {
+        if self.submission_token.trim().is_empty() {
             new_token()
         } else {
             self.submission_token.chars().take(64).collect()
-        };
-        match (
-            customer_name,
-            account_id,
-            level_id,
-            server_id,
-            ar_balance,
-            original_rep,
-            request,
-        ) {
-            (
-                Some(customer_name),
-                Some(account_id),
-                Some(level_id),
-                Some(server_id),
-                Some(ar_balance),
-                Some(original_rep),
-                Some(request),
-            ) if errors.is_empty() => Ok(CaseSubmission {
-                customer_name,
-                account_id,
-                support_ticket,
-                level_id,
-                server_id,
-                ar_balance,
-                original_rep,
-                request,
-                refund,
-                notes,
-                submit_anyway: self.submit_anyway(),
-                token,
-            }),
-            _ => Err(errors),
         }
+    }
+}
+
+const AR_MISSING: &str = "Enter the A/R balance (0 if none, negative for a credit)";
+const REQUEST_MISSING: &str = "Choose what the customer asks for";
+
+/// The text, or `missing` beside the field when there is none.
+fn required<'a>(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &'a str,
+    missing: &str,
+) -> Option<&'a str> {
+    if value.trim().is_empty() {
+        errors.add(field, missing);
+        None
+    } else {
+        Some(value)
     }
 }
 
