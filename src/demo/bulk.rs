@@ -34,13 +34,9 @@ use crate::domain::{
     AccountId, CancellationStatus, CustomerName, Money, RefundAmount, RefundStatus, RequestKind,
     SaveOutcome, StaffId, Tracks,
 };
-use crate::procedure::{
-    CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, SaveTaskAssignee, ServerFacts,
-    decide,
-};
+use crate::procedure::{Decision, Policy, SaveTaskAssignee};
 use crate::services::cases::intake::{
-    CaseSubmission, DecidedCase, InsertedCase, RefundRequest, RepChoice, SaveTaskAssignment,
-    insert_decided_case,
+    CaseSubmission, InsertedCase, People, RefundRequest, RepChoice, decide_and_write,
 };
 use crate::services::policies;
 
@@ -313,55 +309,19 @@ fn write_case(
         token: String::new(),
     };
 
-    // What the procedure decides, as intake builds it.
-    let facts = CaseFacts {
-        customer_name: submission.customer_name.clone(),
-        request,
-        level: LevelFacts {
-            name: level.name.clone(),
-            route: level.route,
-        },
-        server: ServerFacts {
-            name: server.name.clone(),
-            exit_survey_url: server.exit_survey_url.clone(),
-        },
-        ar_balance: submission.ar_balance,
-        refund: submission.refund.as_ref().map(|r| RefundFacts {
-            amount: r.amount,
-            reason: r.reason.clone(),
-        }),
-        original_rep: rep.map(|r| RepFacts {
-            name: r.full_name.clone(),
-            active: r.departed_at.is_none(),
-        }),
-        retention_owner_name: cast.retention_owner.full_name.clone(),
+    // What the procedure decides, written as intake writes it.
+    let people = People {
+        agent: cast.agent.id,
+        rep,
+        retention_owner: Some(&cast.retention_owner),
     };
-    let decision = decide(&facts, &cast.policy);
-    let save_task_assignee = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
-        None => None,
-        Some(SaveTaskAssignee::OriginalRep) => rep.map(|r| (r, false)),
-        Some(SaveTaskAssignee::RetentionOwner) => Some((&cast.retention_owner, true)),
-    };
-    let inserted = insert_decided_case(
+    let (inserted, decision) = decide_and_write(
         conn,
-        &DecidedCase {
-            submission: &submission,
-            agent_id: cast.agent.id,
-            level_id: level.id,
-            server_id: server.id,
-            original_rep_id: rep.map(|r| r.id),
-            facts: &facts,
-            decision: &decision,
-            policy: &cast.policy,
-            save_task_assignee: save_task_assignee.map(|(assignee, fell_back)| {
-                SaveTaskAssignment {
-                    staff_id: assignee.id,
-                    name: &assignee.full_name,
-                    fell_back,
-                }
-            }),
-            now: created_at,
-        },
+        &submission,
+        (level, server),
+        people,
+        &cast.policy,
+        created_at,
     )?;
 
     // What people did with it since.
@@ -372,7 +332,10 @@ fn write_case(
         rng.gen_bool(age_days / SETTLING_DAYS * 0.8)
     };
     if settled {
-        let caller = save_task_assignee.map_or(cast.retention_owner.id, |(a, _)| a.id);
+        let caller = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
+            Some(SaveTaskAssignee::OriginalRep) => rep.map_or(cast.retention_owner.id, |r| r.id),
+            _ => cast.retention_owner.id,
+        };
         settle(
             conn,
             cast,

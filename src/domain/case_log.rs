@@ -27,6 +27,32 @@ pub fn comment(text: &str) -> LogLine {
     LogLine::new(EventKind::Comment, text)
 }
 
+/// Intake: the decision's save task went to this person.
+pub fn save_task_assigned(assignee: &str, fell_back: bool) -> LogLine {
+    let why = if fell_back {
+        " (the original sales rep has left or is unknown)"
+    } else {
+        ""
+    };
+    LogLine::new(
+        EventKind::Assigned,
+        format!("Save task assigned to {assignee}{why}."),
+    )
+}
+
+/// Intake (R4, R6): the refund went to Billing.
+pub fn refund_assigned(amount: Money, needs_review: bool) -> LogLine {
+    let marked = if needs_review {
+        ", marked Needs review"
+    } else {
+        ""
+    };
+    LogLine::new(
+        EventKind::Assigned,
+        format!("Refund of {amount} assigned to Billing as Billing / Billing in progress{marked}."),
+    )
+}
+
 /// C2: the agent sent the reply; the account is cancelled.
 pub fn reply_sent() -> LogLine {
     LogLine::new(

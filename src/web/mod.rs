@@ -135,19 +135,16 @@ fn staff_actions() -> Routes {
 }
 
 fn reference_actions() -> Routes {
-    use admin::{levels, reference::retire, servers};
+    use admin::reference::{add, change, retire};
     vec![
-        ("/admin/servers", web::post().to(servers::add)),
-        ("/admin/servers/{id}", web::post().to(servers::update)),
+        ("/admin/servers", web::post().to(add::<Server>)),
+        ("/admin/servers/{id}", web::post().to(change::<Server>)),
         (
             "/admin/servers/{id}/retire",
             web::post().to(retire::<Server>),
         ),
-        ("/admin/levels", web::post().to(levels::add)),
-        (
-            "/admin/levels/{id}/route",
-            web::post().to(levels::change_route),
-        ),
+        ("/admin/levels", web::post().to(add::<Level>)),
+        ("/admin/levels/{id}/route", web::post().to(change::<Level>)),
         ("/admin/levels/{id}/retire", web::post().to(retire::<Level>)),
         ("/admin/policy", web::post().to(admin::policy::save)),
     ]

@@ -55,6 +55,19 @@ impl SqliteSessionStore {
         extended.insert(id.to_owned(), idle_expires_at);
     }
 
+    /// The row for session `id` holding `state`, its timeouts counted from now.
+    fn record(&self, id: &str, state: &SessionState) -> serde_json::Result<SessionRecord> {
+        let now = self.app.clock.unix();
+        Ok(SessionRecord {
+            id: id.to_owned(),
+            staff_id: staff_id_of(state),
+            state: serde_json::to_string(state)?,
+            now,
+            idle_expires_at: now + self.idle,
+            absolute_expires_at: now + self.absolute,
+        })
+    }
+
     fn forget(&self, id: &str) {
         let mut extended = self.extended.lock().unwrap_or_else(|e| e.into_inner());
         extended.remove(id);
@@ -103,19 +116,10 @@ impl SessionStore for SqliteSessionStore {
     async fn save(&self, state: SessionState, _ttl: &Duration) -> Result<SessionKey, SaveError> {
         let key = new_key();
         let id = stored_id(&key);
-        let now = self.app.clock.unix();
-        let (idle, absolute) = (now + self.idle, now + self.absolute);
-        let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
-        let staff_id = staff_id_of(&state);
-        let row_id = id.clone();
-        let record = SessionRecord {
-            id: row_id,
-            staff_id,
-            state: json,
-            now,
-            idle_expires_at: idle,
-            absolute_expires_at: absolute,
-        };
+        let record = self
+            .record(&id, &state)
+            .map_err(|e| SaveError::Serialization(e.into()))?;
+        let idle = record.idle_expires_at;
         sessions::create(&self.app, record)
             .await
             .map_err(|e| SaveError::Other(e.into()))?;
@@ -130,22 +134,12 @@ impl SessionStore for SqliteSessionStore {
         _ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
         let id = stored_id(&session_key);
-        let now = self.app.clock.unix();
-        let idle = now + self.idle;
-        let json =
-            serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
-        let staff_id = staff_id_of(&state);
-        let row_id = id.clone();
+        let record = self
+            .record(&id, &state)
+            .map_err(|e| UpdateError::Serialization(e.into()))?;
+        let idle = record.idle_expires_at;
         // Only a live session is updated: one deleted by sign-out or departure
         // while this request ran stays deleted.
-        let record = SessionRecord {
-            id: row_id,
-            staff_id,
-            state: json,
-            now,
-            idle_expires_at: idle,
-            absolute_expires_at: now + self.absolute,
-        };
         sessions::update(&self.app, record)
             .await
             .map_err(|e| UpdateError::Other(e.into()))?;

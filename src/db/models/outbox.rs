@@ -192,18 +192,26 @@ pub fn mark_delivered(
     id: OutboxMessageId,
     now: i64,
 ) -> QueryResult<bool> {
-    diesel::update(
-        outbox_messages::table
-            .find(id)
-            .filter(outbox_messages::status.eq(PENDING)),
-    )
-    .set((
-        outbox_messages::status.eq(DELIVERED),
-        outbox_messages::delivered_at.eq(now),
-        outbox_messages::last_error.eq(None::<String>),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    diesel::update(pending(id))
+        .set((
+            outbox_messages::status.eq(DELIVERED),
+            outbox_messages::delivered_at.eq(now),
+            outbox_messages::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Message `id` while it is still pending: a delivered or failed row never changes again.
+fn pending(
+    id: OutboxMessageId,
+) -> diesel::dsl::Filter<
+    diesel::dsl::Find<outbox_messages::table, OutboxMessageId>,
+    diesel::dsl::Eq<outbox_messages::status, &'static str>,
+> {
+    outbox_messages::table
+        .find(id)
+        .filter(outbox_messages::status.eq(PENDING))
 }
 
 /// Records a failed try and when to try again.
@@ -213,17 +221,13 @@ pub fn schedule_retry(
     next_attempt_at: i64,
     error: &str,
 ) -> QueryResult<bool> {
-    diesel::update(
-        outbox_messages::table
-            .find(id)
-            .filter(outbox_messages::status.eq(PENDING)),
-    )
-    .set((
-        outbox_messages::next_attempt_at.eq(next_attempt_at),
-        outbox_messages::last_error.eq(error),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    diesel::update(pending(id))
+        .set((
+            outbox_messages::next_attempt_at.eq(next_attempt_at),
+            outbox_messages::last_error.eq(error),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 /// Records that Slack refused the message for good.
@@ -232,17 +236,13 @@ pub fn mark_failed(
     id: OutboxMessageId,
     reason: &str,
 ) -> QueryResult<bool> {
-    diesel::update(
-        outbox_messages::table
-            .find(id)
-            .filter(outbox_messages::status.eq(PENDING)),
-    )
-    .set((
-        outbox_messages::status.eq(FAILED),
-        outbox_messages::last_error.eq(reason),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    diesel::update(pending(id))
+        .set((
+            outbox_messages::status.eq(FAILED),
+            outbox_messages::last_error.eq(reason),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 /// When the earliest pending message is due, so the worker can sleep until then.

@@ -32,59 +32,40 @@ pub trait ReferenceItem: Sized + Send + 'static {
     fn retired_at(&self) -> Option<i64>;
 }
 
-impl ReferenceItem for Server {
-    type Id = ServerId;
-    const NOUN: &'static str = "server";
-    const ACTIVE: &'static str = "in service";
-    fn find(conn: &mut SqliteConnection, id: ServerId) -> diesel::QueryResult<Self> {
-        ServerRow::find(conn, id)
-    }
-    fn all(conn: &mut SqliteConnection) -> diesel::QueryResult<Vec<Self>> {
-        ServerRow::all(conn)
-    }
-    fn active_count(conn: &mut SqliteConnection) -> diesel::QueryResult<usize> {
-        ServerRow::active_by_name(conn).map(|rows| rows.len())
-    }
-    fn retire(conn: &mut SqliteConnection, id: ServerId, at: i64) -> diesel::QueryResult<usize> {
-        ServerRow::retire(conn, id, at)
-    }
-    fn id(&self) -> Self::Id {
-        self.id
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn retired_at(&self) -> Option<i64> {
-        self.retired_at
-    }
+/// Servers and levels answer the trait from their row's model functions.
+macro_rules! reference_item {
+    ($row:ty, $id:ty, $noun:literal, $active:literal, $active_list:ident) => {
+        impl ReferenceItem for $row {
+            type Id = $id;
+            const NOUN: &'static str = $noun;
+            const ACTIVE: &'static str = $active;
+            fn find(conn: &mut SqliteConnection, id: $id) -> diesel::QueryResult<Self> {
+                <$row>::find(conn, id)
+            }
+            fn all(conn: &mut SqliteConnection) -> diesel::QueryResult<Vec<Self>> {
+                <$row>::all(conn)
+            }
+            fn active_count(conn: &mut SqliteConnection) -> diesel::QueryResult<usize> {
+                <$row>::$active_list(conn).map(|rows| rows.len())
+            }
+            fn retire(conn: &mut SqliteConnection, id: $id, at: i64) -> diesel::QueryResult<usize> {
+                <$row>::retire(conn, id, at)
+            }
+            fn id(&self) -> $id {
+                self.id
+            }
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn retired_at(&self) -> Option<i64> {
+                self.retired_at
+            }
+        }
+    };
 }
 
-impl ReferenceItem for Level {
-    type Id = LevelId;
-    const NOUN: &'static str = "level";
-    const ACTIVE: &'static str = "in use";
-    fn find(conn: &mut SqliteConnection, id: LevelId) -> diesel::QueryResult<Self> {
-        LevelRow::find(conn, id)
-    }
-    fn all(conn: &mut SqliteConnection) -> diesel::QueryResult<Vec<Self>> {
-        LevelRow::all(conn)
-    }
-    fn active_count(conn: &mut SqliteConnection) -> diesel::QueryResult<usize> {
-        LevelRow::active_by_rank(conn).map(|rows| rows.len())
-    }
-    fn retire(conn: &mut SqliteConnection, id: LevelId, at: i64) -> diesel::QueryResult<usize> {
-        LevelRow::retire(conn, id, at)
-    }
-    fn id(&self) -> Self::Id {
-        self.id
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn retired_at(&self) -> Option<i64> {
-        self.retired_at
-    }
-}
+reference_item!(ServerRow, ServerId, "server", "in service", active_by_name);
+reference_item!(LevelRow, LevelId, "level", "in use", active_by_rank);
 
 /// Every server or level, those in service first.
 pub async fn list<T: ReferenceItem>(app: &AppState, actor: Actor) -> Result<Vec<T>, ServiceError> {

@@ -174,68 +174,13 @@ fn submit_in(
     }
 
     let policy = policies::current(conn)?;
-    let fallback_owner = StaffRow::fallback_owner(conn)?;
-    let facts = CaseFacts {
-        customer_name: s.customer_name.clone(),
-        request: s.request,
-        level: LevelFacts {
-            name: level.name.clone(),
-            route: level.route,
-        },
-        server: ServerFacts {
-            name: server.name.clone(),
-            exit_survey_url: server.exit_survey_url.clone(),
-        },
-        ar_balance: s.ar_balance,
-        refund: s.refund.as_ref().map(|r| RefundFacts {
-            amount: r.amount,
-            reason: r.reason.clone(),
-        }),
-        original_rep: rep.as_ref().map(|r| RepFacts {
-            name: r.full_name.clone(),
-            active: r.departed_at.is_none(),
-        }),
-        retention_owner_name: fallback_owner
-            .as_ref()
-            .map_or_else(|| "the retention owner".to_owned(), |o| o.full_name.clone()),
+    let owner = StaffRow::fallback_owner(conn)?;
+    let people = People {
+        agent: agent_id,
+        rep: rep.as_ref(),
+        retention_owner: owner.as_ref(),
     };
-    let decision = decide(&facts, &policy);
-
-    let save_task_assignee = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
-        None => None,
-        Some(SaveTaskAssignee::OriginalRep) => rep.as_ref().map(|r| (r, false)),
-        Some(SaveTaskAssignee::RetentionOwner) => match fallback_owner.as_ref() {
-            Some(owner) => Some((owner, true)),
-            None => {
-                return Err(ServiceError::field(
-                    "original_rep",
-                    "No retention owner receives save tasks yet: ask an admin to choose one",
-                ));
-            }
-        },
-    };
-
-    let inserted = insert_decided_case(
-        conn,
-        &DecidedCase {
-            submission: s,
-            agent_id,
-            level_id: level.id,
-            server_id: server.id,
-            original_rep_id: rep.as_ref().map(|r| r.id),
-            facts: &facts,
-            decision: &decision,
-            policy: &policy,
-            save_task_assignee: save_task_assignee.map(|(assignee, fell_back)| {
-                SaveTaskAssignment {
-                    staff_id: assignee.id,
-                    name: &assignee.full_name,
-                    fell_back,
-                }
-            }),
-            now,
-        },
-    )?;
+    let (inserted, decision) = decide_and_write(conn, s, (&level, &server), people, &policy, now)?;
     if let (Some(refund), Some(request)) = (&decision.refund, &s.refund)
         && refund.needs_review
     {
@@ -253,26 +198,105 @@ fn submit_in(
     Ok(Submitted::Created(inserted.case_id))
 }
 
-/// A case the procedure has decided, with everything its rows need.
-pub struct DecidedCase<'a> {
-    pub submission: &'a CaseSubmission,
-    pub agent_id: StaffId,
-    pub level_id: LevelId,
-    pub server_id: ServerId,
-    pub original_rep_id: Option<StaffId>,
-    pub facts: &'a CaseFacts,
-    pub decision: &'a Decision,
-    pub policy: &'a Policy,
-    pub save_task_assignee: Option<SaveTaskAssignment<'a>>,
-    pub now: i64,
+/// Who a new case involves: the agent who submits it, the original sales
+/// rep if one was chosen, and the retention owner who receives fallbacks.
+#[derive(Clone, Copy)]
+pub struct People<'a> {
+    pub agent: StaffId,
+    pub rep: Option<&'a StaffRow>,
+    pub retention_owner: Option<&'a StaffRow>,
 }
 
-/// Who the decision's save task goes to.
-pub struct SaveTaskAssignment<'a> {
-    pub staff_id: StaffId,
-    pub name: &'a str,
-    /// The rep had left or was unknown: the retention owner takes it.
-    pub fell_back: bool,
+/// The facts as the procedure reads them, snapshotted on the case.
+fn facts_of(
+    s: &CaseSubmission,
+    level: &LevelRow,
+    server: &ServerRow,
+    people: People<'_>,
+) -> CaseFacts {
+    CaseFacts {
+        customer_name: s.customer_name.clone(),
+        request: s.request,
+        level: LevelFacts {
+            name: level.name.clone(),
+            route: level.route,
+        },
+        server: ServerFacts {
+            name: server.name.clone(),
+            exit_survey_url: server.exit_survey_url.clone(),
+        },
+        ar_balance: s.ar_balance,
+        refund: s.refund.as_ref().map(|r| RefundFacts {
+            amount: r.amount,
+            reason: r.reason.clone(),
+        }),
+        original_rep: people.rep.map(|r| RepFacts {
+            name: r.full_name.clone(),
+            active: r.departed_at.is_none(),
+        }),
+        retention_owner_name: people
+            .retention_owner
+            .map_or_else(|| "the retention owner".to_owned(), |o| o.full_name.clone()),
+    }
+}
+
+/// The procedure decides the case, and it is written with its log, save
+/// task and billing item (not the Slack heads-up: intake adds that, the
+/// demo data does not, since its refunds were reviewed long ago). Runs
+/// inside the caller's action; intake and the demo data both write cases
+/// through here.
+pub fn decide_and_write(
+    conn: &mut SqliteConnection,
+    s: &CaseSubmission,
+    (level, server): (&LevelRow, &ServerRow),
+    people: People<'_>,
+    policy: &Policy,
+    now: i64,
+) -> Result<(InsertedCase, Decision), ServiceError> {
+    let facts = facts_of(s, level, server, people);
+    let decision = decide(&facts, policy);
+    let assignee = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
+        None => None,
+        Some(SaveTaskAssignee::OriginalRep) => people.rep.map(|r| (r, false)),
+        Some(SaveTaskAssignee::RetentionOwner) => Some((
+            people.retention_owner.ok_or_else(|| {
+                ServiceError::field(
+                    "original_rep",
+                    "No retention owner receives save tasks yet: ask an admin to choose one",
+                )
+            })?,
+            true,
+        )),
+    };
+    let case = DecidedCase {
+        submission: s,
+        agent_id: people.agent,
+        level_id: level.id,
+        server_id: server.id,
+        original_rep_id: people.rep.map(|r| r.id),
+        facts: &facts,
+        decision: &decision,
+        policy,
+        save_task_assignee: assignee,
+        now,
+    };
+    Ok((insert_decided_case(conn, &case)?, decision))
+}
+
+/// A case the procedure has decided, with everything its rows need.
+struct DecidedCase<'a> {
+    submission: &'a CaseSubmission,
+    agent_id: StaffId,
+    level_id: LevelId,
+    server_id: ServerId,
+    original_rep_id: Option<StaffId>,
+    facts: &'a CaseFacts,
+    decision: &'a Decision,
+    policy: &'a Policy,
+    /// Who takes the save task, and whether they took it because the rep
+    /// had left or was unknown.
+    save_task_assignee: Option<(&'a StaffRow, bool)>,
+    now: i64,
 }
 
 /// The rows a decided case was written as.
@@ -285,10 +309,8 @@ pub struct InsertedCase {
 
 /// Writes a decided case: the case row with its facts snapshot and
 /// decision, the "created" event, the R3 first comment, and the save task
-/// and the billing item with their log lines. Runs inside the caller's
-/// transaction; intake adds the Slack heads-up, the demo data does not
-/// (its refunds were reviewed long ago).
-pub fn insert_decided_case(
+/// and the billing item with their log lines.
+fn insert_decided_case(
     conn: &mut SqliteConnection,
     case: &DecidedCase<'_>,
 ) -> Result<InsertedCase, ServiceError> {
@@ -349,53 +371,19 @@ pub fn insert_decided_case(
         save_task_id: None,
         billing_item_id: None,
     };
-    if let Some(assignee) = &case.save_task_assignee {
-        inserted.save_task_id = Some(SaveTaskRow::insert(
-            conn,
-            case_id,
-            assignee.staff_id,
-            assignee.fell_back,
-            now,
-        )?);
-        let why = if assignee.fell_back {
-            " (the original sales rep has left or is unknown)"
-        } else {
-            ""
-        };
-        case_events::append(
-            conn,
-            case_id,
-            Some(agent_id),
-            EventKind::Assigned,
-            &format!("Save task assigned to {}{why}.", assignee.name),
-            now,
-        )?;
+    if let Some((assignee, fell_back)) = case.save_task_assignee {
+        let task = SaveTaskRow::insert(conn, case_id, assignee.id, fell_back, now)?;
+        inserted.save_task_id = Some(task);
+        let line = case_log::save_task_assigned(&assignee.full_name, fell_back);
+        case_events::append_line(conn, case_id, Some(agent_id), &line, now)?;
     }
     if let (Some(refund), Some(request)) = (&decision.refund, &s.refund) {
         let review = ReviewState::initial(refund.needs_review);
-        inserted.billing_item_id = Some(BillingItemRow::insert(
-            conn,
-            case_id,
-            request.amount.money(),
-            review,
-            now,
-        )?);
-        let marked = if refund.needs_review {
-            ", marked Needs review"
-        } else {
-            ""
-        };
-        case_events::append(
-            conn,
-            case_id,
-            Some(agent_id),
-            EventKind::Assigned,
-            &format!(
-                "Refund of {} assigned to Billing as Billing / Billing in progress{marked}.",
-                request.amount
-            ),
-            now,
-        )?;
+        let amount = request.amount.money();
+        let item = BillingItemRow::insert(conn, case_id, amount, review, now)?;
+        inserted.billing_item_id = Some(item);
+        let line = case_log::refund_assigned(amount, refund.needs_review);
+        case_events::append_line(conn, case_id, Some(agent_id), &line, now)?;
     }
     Ok(inserted)
 }

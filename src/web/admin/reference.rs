@@ -3,13 +3,14 @@
 //! per row, an add form below, and a refusal shown beside the form it
 //! belongs to. Each screen says only what differs (`ReferenceScreen`).
 
+use std::future::Future;
 use std::ops::Deref;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::services::admin::reference::{self, ReferenceItem};
-use crate::services::{FieldErrors, ServiceError};
+use crate::services::{Actor, FieldErrors, ServiceError};
 use crate::state::AppState;
 use crate::web::answer::with_flash;
 use crate::web::errors::{AppError, Shown, render};
@@ -31,6 +32,21 @@ pub trait ReferenceScreen: ReferenceItem {
     type Page: Template + Deref<Target = ReferenceView<Self>>;
 
     fn page(view: ReferenceView<Self>) -> Self::Page;
+
+    /// "Add …": parses the form, runs the service, and says what was done.
+    fn add(
+        app: &AppState,
+        actor: Actor,
+        form: &Self::AddForm,
+    ) -> impl Future<Output = Result<String, ServiceError>>;
+
+    /// A row's change form: parses it, runs the service, says what was done.
+    fn change(
+        app: &AppState,
+        actor: Actor,
+        id: Self::Id,
+        form: &Self::RowForm,
+    ) -> impl Future<Output = Result<String, ServiceError>>;
 }
 
 /// One row of the table.
@@ -59,6 +75,24 @@ where
             errors: refused.map(|(.., e)| e.clone()).unwrap_or_default(),
             row,
         }
+    }
+}
+
+impl<T: ReferenceScreen> ReferenceView<T> {
+    /// Where the screen's forms post (`admin/reference.html`).
+    pub fn path(&self) -> &'static str {
+        T::PATH
+    }
+
+    /// "In service", "In use": the badge of a row not retired.
+    pub fn active_word(&self) -> String {
+        let active = T::ACTIVE;
+        active[..1].to_uppercase() + &active[1..]
+    }
+
+    /// "Retire server", "Retire level".
+    pub fn retire_label(&self) -> String {
+        format!("Retire {}", T::NOUN)
     }
 }
 
@@ -169,20 +203,51 @@ where
     after::<T, T>(&state, &user, &session, result, notice, Target::Page).await
 }
 
-/// A form whose row does not exist is 404, whatever was typed; otherwise
-/// the parse errors go beside that row's form.
-pub async fn row_refused<T: ReferenceScreen>(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
-    id: T::Id,
-    typed: T::RowForm,
-    errors: FieldErrors,
+/// "Add …": a 303 with the notice, or the page again with the refusal
+/// beside the add form.
+pub async fn add<T: ReferenceScreen>(
+    state: web::Data<AppState>,
+    user: Signed<Admins>,
+    session: TypedSession,
+    form: web::Form<T::AddForm>,
 ) -> Result<HttpResponse, AppError>
 where
     T::Id: PartialEq,
 {
-    reference::find::<T>(state, user.actor(), id).await?;
-    let shown = Shown::invalid(errors);
-    reference_page(state, user, session, shown, Target::<T>::Row(id, typed)).await
+    let form = form.into_inner();
+    let result = T::add(&state, user.actor(), &form).await;
+    after(
+        &state,
+        &user,
+        &session,
+        result,
+        |notice| notice,
+        Target::<T>::Add(form),
+    )
+    .await
+}
+
+/// A row's change form; a row that does not exist is 404, whatever was typed.
+pub async fn change<T: ReferenceScreen>(
+    state: web::Data<AppState>,
+    user: Signed<Admins>,
+    session: TypedSession,
+    path: web::Path<T::Id>,
+    form: web::Form<T::RowForm>,
+) -> Result<HttpResponse, AppError>
+where
+    T::Id: PartialEq,
+{
+    let (id, form) = (path.into_inner(), form.into_inner());
+    reference::find::<T>(&state, user.actor(), id).await?;
+    let result = T::change(&state, user.actor(), id, &form).await;
+    after(
+        &state,
+        &user,
+        &session,
+        result,
+        |notice| notice,
+        Target::<T>::Row(id, form),
+    )
+    .await
 }
