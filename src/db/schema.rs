@@ -113,6 +113,7 @@ diesel::table! {
         token -> Text,
         body -> Text,
         created_at -> BigInt,
+        browser -> Text,
     }
 }
 
@@ -158,6 +159,8 @@ diesel::table! {
         created_at -> BigInt,
         idle_expires_at -> BigInt,
         absolute_expires_at -> BigInt,
+        public_id -> Nullable<Text>,
+        address -> Nullable<Text>,
     }
 }
 

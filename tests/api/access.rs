@@ -28,6 +28,8 @@ pub const PAGES: &[(&str, &[&str])] = &[
     ("/admin/servers", &[ADMIN]),
     ("/admin/levels", &[ADMIN]),
     ("/admin/policy", &[ADMIN]),
+    ("/account/password", EVERYONE),
+    ("/account/sessions", EVERYONE),
 ];
 
 #[tokio::test]

@@ -10,7 +10,8 @@ use crate::helpers::*;
 fn fields_of(route: &str) -> &'static [&'static str] {
     match route {
         "/login" => &["username", "password", "resume"],
-        "/logout" => &[],
+        "/logout" | "/account/sessions/sign-out-others" => &[],
+        "/account/password" => &["current_password", "new_password", "repeat_password"],
         "/cases" => &[
             "customer_name",
             "account_id",

@@ -7,6 +7,7 @@ mod auth;
 mod cases;
 mod cli;
 mod database;
+mod hardening;
 mod helpers;
 mod junk;
 mod operations;

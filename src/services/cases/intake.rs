@@ -137,8 +137,16 @@ fn submit_in(
     slack: &SlackConfig,
     now: i64,
 ) -> Result<Submitted, ServiceError> {
-    if let Some(case_id) = submissions::case_for_token(conn, &s.token)? {
-        return Ok(Submitted::AlreadyCreated(case_id));
+    // A one-time form token leads only its own agent back to the case it
+    // created (a double click, a browser retry).
+    match submissions::case_for_token(conn, &s.token)? {
+        Some((case_id, by)) if by == agent_id => return Ok(Submitted::AlreadyCreated(case_id)),
+        Some(_) => {
+            return Err(ServiceError::refused(
+                "This form was already used. Open a new case form and submit it again.",
+            ));
+        }
+        None => {}
     }
 
     let mut errors = FieldErrors::default();

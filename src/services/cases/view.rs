@@ -38,7 +38,11 @@ pub struct CaseView {
     pub created_at: i64,
     pub save_task: Option<SaveTaskView>,
     pub billing: Option<BillingView>,
+    /// The newest [`LOG_PAGE`] entries of the log (or those before the
+    /// page asked for), oldest first.
     pub events: Vec<CaseLogLine>,
+    /// Where the older entries start, when there are more.
+    pub older_events: Option<i32>,
     /// The R6 Slack heads-up, for refunds over the review limit.
     pub slack: Option<SlackDelivery>,
 }
@@ -123,8 +127,14 @@ pub async fn open_case(
     app: &AppState,
     actor: Actor,
     case_id: CaseId,
+    log_before: Option<i32>,
 ) -> Result<CaseView, ServiceError> {
-    let case = app.db.read(move |conn| load_case_in(conn, case_id)).await?;
+    let mut case = app.db.read(move |conn| load_case_in(conn, case_id)).await?;
+    let (events, older) = app
+        .db
+        .read(move |conn| log_page(conn, case_id, log_before))
+        .await?;
+    (case.events, case.older_events) = (events, older);
     if actor.role == Role::Agent && case.denial_unseen_by(actor) {
         let now = app.clock.unix();
         app.db
@@ -137,6 +147,24 @@ pub async fn open_case(
     Ok(case)
 }
 
+/// How many log entries the case page shows at a time (SPEC §7).
+pub const LOG_PAGE: i64 = 50;
+
+fn log_page(
+    conn: &mut SqliteConnection,
+    case_id: CaseId,
+    before: Option<i32>,
+) -> Result<(Vec<CaseLogLine>, Option<i32>), ServiceError> {
+    let mut events = case_events::newest_for_case(conn, case_id, before, LOG_PAGE + 1)?;
+    let more = events.len() as i64 > LOG_PAGE;
+    events.truncate(LOG_PAGE as usize);
+    events.reverse();
+    let older = more.then(|| events.first().map(|e| e.id)).flatten();
+    Ok((events, older))
+}
+
+/// The case with its tracks, task, billing item and Slack state; the log
+/// is left for the page to read a page of (`open_case`).
 pub fn load_case_in(
     conn: &mut SqliteConnection,
     case_id: CaseId,
@@ -184,7 +212,8 @@ pub fn load_case_in(
         created_at: row.created_at,
         save_task,
         billing,
-        events: case_events::for_case(conn, case_id)?,
+        events: Vec::new(),
+        older_events: None,
         slack: delivery_for_case(conn, case_id)?,
     })
 }
