@@ -14,6 +14,8 @@ mod replies;
 mod template;
 
 #[cfg(test)]
+mod replies_tests;
+#[cfg(test)]
 mod tests;
 
 pub use decide::decide;
