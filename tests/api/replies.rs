@@ -467,3 +467,43 @@ async fn customer_text_stays_literal_and_is_escaped_on_the_page() {
     );
     assert!(!body.contains("survey-link"));
 }
+
+#[tokio::test]
+async fn a_not_saved_call_recorded_before_replies_were_stored_shows_the_c2_reply_it_was_decided_with()
+ {
+    let app = spawn_app().await;
+    let alex = app.signed_in("alex").await;
+    let case = NewCase::new()
+        .level(Level::Smb)
+        .rep(Rep::Riley)
+        .submit_for_id(&alex)
+        .await;
+    let (task, ..) = app.task_for(case);
+    let riley = app.signed_in("riley").await;
+    riley.page("/tasks").await;
+    riley
+        .post(
+            &format!("/tasks/{task}/outcome"),
+            &[("outcome", "not_saved"), ("call_notes", "")],
+        )
+        .await;
+    // As a case from before this table (or from demo-data) has it: no row.
+    app.execute(&format!(
+        "DELETE FROM not_saved_replies WHERE case_id = {case}"
+    ))
+    .unwrap();
+    let (status, body) = alex.page(&format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let reply = raw_reply(&body);
+    assert!(
+        reply.starts_with(
+            "Hi Dana Smith,\n\nThank you for letting us know, and I'm sorry to see you go."
+        ),
+        "{reply}"
+    );
+    assert!(reply.ends_with(SURVEY_APP_01), "{reply}");
+    assert_eq!(
+        after_reply(&body).map(|(href, _)| href).as_deref(),
+        Some(SURVEY_APP_01)
+    );
+}
