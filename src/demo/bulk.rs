@@ -34,11 +34,11 @@ use crate::domain::{
     AccountId, CancellationStatus, CustomerName, Money, RefundAmount, RefundStatus, RequestKind,
     SaveOutcome, StaffId, Tracks,
 };
-use crate::procedure::{Decision, Policy, SaveTaskAssignee};
+use crate::procedure::{Decision, Policy, Replies, SaveTaskAssignee};
 use crate::services::cases::intake::{
     CaseSubmission, InsertedCase, People, RefundRequest, RepChoice, decide_and_write,
 };
-use crate::services::policies;
+use crate::services::{policies, replies};
 
 use super::seed::seed_if_empty;
 
@@ -71,6 +71,7 @@ struct Cast {
     levels: Vec<LevelRow>,
     servers: Vec<ServerRow>,
     policy: Policy,
+    replies: Replies,
 }
 
 impl Cast {
@@ -92,6 +93,7 @@ impl Cast {
             levels,
             servers,
             policy: policies::current(conn)?,
+            replies: replies::current(conn)?,
         })
     }
 }
@@ -312,6 +314,7 @@ fn write_case(
     // What the procedure decides, written as intake writes it.
     let people = People {
         agent: cast.agent.id,
+        agent_name: &cast.agent.full_name,
         rep,
         retention_owner: Some(&cast.retention_owner),
     };
@@ -321,6 +324,7 @@ fn write_case(
         (level, server),
         people,
         &cast.policy,
+        &cast.replies,
         created_at,
     )?;
 

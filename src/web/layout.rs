@@ -52,6 +52,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/admin/servers", "Servers"),
             ("/admin/levels", "Levels"),
             ("/admin/policy", "Policy"),
+            ("/admin/replies", "Replies"),
             ("/admin/audit", "Audit log"),
             ("/cases", "Cases"),
         ],

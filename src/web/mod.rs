@@ -79,6 +79,7 @@ fn admin_pages() -> Routes {
             web::get().to(admin::reference::list::<Level>),
         ),
         ("/admin/policy", web::get().to(admin::policy::show)),
+        ("/admin/replies", web::get().to(admin::replies::show)),
     ]
 }
 
@@ -159,6 +160,11 @@ fn reference_actions() -> Routes {
         ("/admin/levels/{id}/route", web::post().to(change::<Level>)),
         ("/admin/levels/{id}/retire", web::post().to(retire::<Level>)),
         ("/admin/policy", web::post().to(admin::policy::save)),
+        ("/admin/replies", web::post().to(admin::replies::save)),
+        (
+            "/admin/replies/preview",
+            web::post().to(admin::replies::preview),
+        ),
     ]
 }
 

@@ -42,6 +42,14 @@ fn fields_of(route: &str) -> &'static [&'static str] {
         "/admin/levels" => &["name", "rank", "route"],
         "/admin/levels/{id}/route" => &["route"],
         "/admin/policy" => &["ar_limit", "refund_review_limit"],
+        "/admin/replies" | "/admin/replies/preview" => &[
+            "greeting",
+            "sign_off",
+            "exit_survey",
+            "save_call",
+            "credit",
+            "review",
+        ],
         other => panic!("{other} is a POST route the junk test does not know: add its fields here"),
     }
 }
@@ -78,6 +86,8 @@ const TABLES: &[&str] = &[
     "servers",
     "customer_levels",
     "policy_versions",
+    "reply_versions",
+    "not_saved_replies",
 ];
 
 fn encode(pairs: &[(&str, &str)]) -> String {

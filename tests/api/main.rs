@@ -12,5 +12,6 @@ mod helpers;
 mod junk;
 mod operations;
 mod queues;
+mod replies;
 mod robustness;
 mod slack;

@@ -18,10 +18,10 @@ use crate::domain::{
 };
 use crate::notify::slack::heads_up_text;
 use crate::procedure::{
-    CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, SaveTaskAssignee, ServerFacts,
-    decide,
+    CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, Replies, SaveTaskAssignee,
+    ServerFacts, decide,
 };
-use crate::services::{Actor, FieldErrors, ServiceError, policies};
+use crate::services::{Actor, FieldErrors, ServiceError, policies, replies};
 use crate::state::AppState;
 
 /// A new case as the agent typed it, already parsed.
@@ -182,13 +182,17 @@ fn submit_in(
     }
 
     let policy = policies::current(conn)?;
+    let replies = replies::current(conn)?;
     let owner = StaffRow::fallback_owner(conn)?;
+    let agent = StaffRow::find(conn, agent_id)?;
     let people = People {
         agent: agent_id,
+        agent_name: &agent.full_name,
         rep: rep.as_ref(),
         retention_owner: owner.as_ref(),
     };
-    let (inserted, decision) = decide_and_write(conn, s, (&level, &server), people, &policy, now)?;
+    let (inserted, decision) =
+        decide_and_write(conn, s, (&level, &server), people, &policy, &replies, now)?;
     if let (Some(refund), Some(request)) = (&decision.refund, &s.refund)
         && refund.needs_review
     {
@@ -211,6 +215,8 @@ fn submit_in(
 #[derive(Clone, Copy)]
 pub struct People<'a> {
     pub agent: StaffId,
+    /// The agent's name, for the replies' `{agent_name}`.
+    pub agent_name: &'a str,
     pub rep: Option<&'a StaffRow>,
     pub retention_owner: Option<&'a StaffRow>,
 }
@@ -245,10 +251,13 @@ fn facts_of(
         retention_owner_name: people
             .retention_owner
             .map_or_else(|| "the retention owner".to_owned(), |o| o.full_name.clone()),
+        account_id: s.account_id.as_str().to_owned(),
+        agent_name: people.agent_name.to_owned(),
     }
 }
 
-/// The procedure decides the case, and it is written with its log, save
+/// The procedure decides the case (its replies in the words of `replies`),
+/// and it is written with its log, save
 /// task and billing item (not the Slack heads-up: intake adds that, the
 /// demo data does not, since its refunds were reviewed long ago). Runs
 /// inside the caller's action; intake and the demo data both write cases
@@ -259,10 +268,11 @@ pub fn decide_and_write(
     (level, server): (&LevelRow, &ServerRow),
     people: People<'_>,
     policy: &Policy,
+    replies: &Replies,
     now: i64,
 ) -> Result<(InsertedCase, Decision), ServiceError> {
     let facts = facts_of(s, level, server, people);
-    let decision = decide(&facts, policy);
+    let decision = decide(&facts, policy, replies);
     let assignee = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
         None => None,
         Some(SaveTaskAssignee::OriginalRep) => people.rep.map(|r| (r, false)),
