@@ -1,7 +1,5 @@
 //! The one way a use case refuses, and the messages that go beside fields.
 
-use std::collections::BTreeMap;
-
 use crate::db::DbError;
 
 /// Why a use case did not go through. Every service returns this, and the
@@ -65,14 +63,16 @@ impl From<FieldErrors> for ServiceError {
 
 impl std::fmt::Display for FieldErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let messages: Vec<&str> = self.0.values().map(String::as_str).collect();
+        let messages: Vec<&str> = self.0.iter().map(|(_, m)| m.as_str()).collect();
         f.write_str(&messages.join(" "))
     }
 }
 
-/// Messages to show next to form fields, keyed by the field's name.
+/// Messages to show next to form fields, keyed by the field's name, in the
+/// order they were found: the form's own order, so the error summary at
+/// the top reads down the form as a screen reader does.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct FieldErrors(BTreeMap<&'static str, String>);
+pub struct FieldErrors(Vec<(&'static str, String)>);
 
 impl FieldErrors {
     /// The key of a message about the form as a whole.
@@ -86,7 +86,9 @@ impl FieldErrors {
 
     /// Records the first error for `field`; later ones for the same field are dropped.
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
+        if self.get(field).is_none() {
+            self.0.push((field, message.into()));
+        }
     }
 
     /// Keeps the parsed value, or records the error's message for `field`.
@@ -105,7 +107,10 @@ impl FieldErrors {
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.get(field).map(String::as_str)
+        self.0
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, message)| message.as_str())
     }
 
     /// The message about the form as a whole, if any.
@@ -113,7 +118,7 @@ impl FieldErrors {
         self.get(Self::WHOLE_FORM)
     }
 
-    /// Every field's message, in field-name order (the whole-form message excluded).
+    /// Every field's message, in the order found (the whole-form message excluded).
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
         self.0
             .iter()
