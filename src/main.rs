@@ -15,6 +15,7 @@ use retention_desk::demo::bulk as demo_data;
 use retention_desk::domain::{FullName, Password, Role, Username};
 use retention_desk::services::ServiceError;
 use retention_desk::services::admin::new_staff::{NewStaffMember, insert_staff};
+use retention_desk::services::admin::replay::command::{ReplayArgs, replay_command};
 use retention_desk::startup::Application;
 
 #[global_allocator]
@@ -64,6 +65,9 @@ enum Command {
         #[arg(long)]
         index_per_case: bool,
     },
+    /// Replay past cases under a draft policy (SPEC §10) and print what
+    /// would change; writes nothing.
+    Replay(ReplayArgs),
     /// Write a consistent copy of the database, safe while the app serves.
     Backup {
         /// The new file to write (never overwritten).
@@ -110,6 +114,8 @@ fn main() -> ExitCode {
             println!("{} is up to date", cli.database.display());
         }),
         Command::Backup { to } => backup(&cli.database, &to),
+        Command::Replay(args) => replay_command(&cli.database, &args, chrono::Utc::now().timestamp())
+            .map(|summary| print!("{summary}")),
         Command::DemoData {
             cases,
             index_per_case,

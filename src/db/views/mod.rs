@@ -3,3 +3,4 @@
 pub mod case_list;
 pub mod queues;
 pub mod waiting_list;
+pub mod replay_cases;

@@ -5,4 +5,5 @@ pub mod new_staff;
 pub mod overview;
 pub mod policy;
 pub mod reference;
+pub mod replay;
 pub mod staff;
