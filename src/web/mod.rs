@@ -75,6 +75,10 @@ fn admin_pages() -> Routes {
             web::get().to(admin::reference::list::<Level>),
         ),
         ("/admin/policy", web::get().to(admin::policy::show)),
+        (
+            "/admin/policy/preview",
+            web::get().to(admin::policy_preview::preview),
+        ),
     ]
 }
 
@@ -147,6 +151,10 @@ fn reference_actions() -> Routes {
         ("/admin/levels/{id}/route", web::post().to(change::<Level>)),
         ("/admin/levels/{id}/retire", web::post().to(retire::<Level>)),
         ("/admin/policy", web::post().to(admin::policy::save)),
+        (
+            "/admin/policy/preview",
+            web::post().to(admin::policy_preview::save),
+        ),
     ]
 }
 
