@@ -41,6 +41,13 @@ fn fields_of(route: &str) -> &'static [&'static str] {
         "/admin/levels" => &["name", "rank", "route"],
         "/admin/levels/{id}/route" => &["route"],
         "/admin/policy" => &["ar_limit", "refund_review_limit"],
+        "/admin/policy/preview" => &[
+            "draft_ar_limit",
+            "draft_refund_review_limit",
+            "from",
+            "to",
+            "based_on",
+        ],
         other => panic!("{other} is a POST route the junk test does not know: add its fields here"),
     }
 }
