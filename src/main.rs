@@ -114,8 +114,10 @@ fn main() -> ExitCode {
             println!("{} is up to date", cli.database.display());
         }),
         Command::Backup { to } => backup(&cli.database, &to),
-        Command::Replay(args) => replay_command(&cli.database, &args, chrono::Utc::now().timestamp())
-            .map(|summary| print!("{summary}")),
+        Command::Replay(args) => {
+            replay_command(&cli.database, &args, chrono::Utc::now().timestamp())
+                .map(|summary| print!("{summary}"))
+        }
         Command::DemoData {
             cases,
             index_per_case,

@@ -137,8 +137,14 @@ async fn replay_prints_the_previews_summary_and_an_unknown_level_or_route_exits_
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("Replayed 3 cases: 2 change, 0 not replayable."), "{stdout}");
-    assert!(stdout.contains("  C2 reply → C2A save call: 1 cases\n"), "{stdout}");
+    assert!(
+        stdout.contains("Replayed 3 cases: 2 change, 0 not replayable."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  C2 reply → C2A save call: 1 cases\n"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("  R6 review → R4: 1 cases, $1,000.01 out of review\n"),
         "{stdout}"

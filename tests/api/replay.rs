@@ -118,7 +118,9 @@ async fn a_preview_counts_what_the_draft_changes_and_writes_nothing() {
 
     let summary = texts(&page, "#replay-summary").join(" ");
     assert!(
-        summary.contains("Replayed 6 cases submitted 2026-11-26 to 2026-11-27: 3 change; 1 not replayable."),
+        summary.contains(
+            "Replayed 6 cases submitted 2026-11-26 to 2026-11-27: 3 change; 1 not replayable."
+        ),
         "{summary}"
     );
     assert_eq!(
@@ -246,22 +248,36 @@ async fn save_this_policy_saves_exactly_the_previewed_values_with_an_audit_entry
         "{}",
         saved[0]
     );
-    assert!(audit.iter().any(|(action, actor, _)| action == "level.route_changed"
-        && *actor == Some(app.staff_id("admin"))));
+    assert!(
+        audit
+            .iter()
+            .any(|(action, actor, _)| action == "level.route_changed"
+                && *actor == Some(app.staff_id("admin")))
+    );
 
     // The same form again: the policy moved on since that preview.
     let again = admin.post("/admin/policy/preview", &fields).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let body = again.text().await.unwrap();
-    assert!(body.contains("The policy changed since this preview"), "{body}");
+    assert!(
+        body.contains("The policy changed since this preview"),
+        "{body}"
+    );
     assert_eq!(app.count("policy_versions"), 2);
 }
+
+/// A draft's fields, the field blamed, and the message beside it.
+type Refused = (
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    &'static str,
+);
 
 #[tokio::test]
 async fn bad_draft_values_get_422_beside_the_field_and_the_form_as_typed() {
     let app = spawn_app().await;
     let admin = app.signed_in("admin").await;
-    let cases: [(&[(&str, &str)], &str, &str); 5] = [
+    let cases: [Refused; 5] = [
         (
             &[("draft_ar_limit", "12.345")],
             "draft_ar_limit",
@@ -282,7 +298,11 @@ async fn bad_draft_values_get_422_beside_the_field_and_the_form_as_typed() {
             "to",
             "“Cases to” cannot be before “Cases from”",
         ),
-        (&[("route_2", "fast")], "routes", "Choose a route for each level"),
+        (
+            &[("route_2", "fast")],
+            "routes",
+            "Choose a route for each level",
+        ),
     ];
     for (fields, field, message) in cases {
         let (status, page) = admin.page(&preview_path(fields)).await;
@@ -295,11 +315,15 @@ async fn bad_draft_values_get_422_beside_the_field_and_the_form_as_typed() {
         }
     }
     // A route for a level that is not in use is refused, not ignored.
-    let (status, page) = admin.page(&preview_path(&[("route_99", "essentials")])).await;
+    let (status, page) = admin
+        .page(&preview_path(&[("route_99", "essentials")]))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(texts(&page, "#routes-error")[0].contains("Level 99 is not a level in use"));
     // Unknown or repeated names are a malformed form.
-    let (status, _) = admin.page("/admin/policy/preview?draft_ar_limit=1&draft_ar_limit=2").await;
+    let (status, _) = admin
+        .page("/admin/policy/preview?draft_ar_limit=1&draft_ar_limit=2")
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = admin.page("/admin/policy/preview?limit=1").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -355,6 +379,7 @@ fn every_demo_case_replays_to_its_stored_decision() {
         let Some(last) = batch.last() else { break };
         after = Some((last.created_at, last.id));
         batched.extend(batch.iter().map(|r| r.id));
+        assert!(batched.len() <= 600, "a batch came back again");
     }
     assert_eq!(batched, rows.iter().map(|r| r.id).collect::<Vec<_>>());
     let mut seen = std::collections::BTreeSet::new();
@@ -390,6 +415,7 @@ async fn keyset_batches_split_cases_of_the_same_second() {
         let Some(last) = batch.last() else { break };
         after = Some((last.created_at, last.id));
         read.extend(batch.iter().map(|r| r.id.get()));
+        assert!(read.len() <= 20, "a batch came back again: {read:?}");
     }
     let mut expected = vec![ids[0] - 1];
     expected.extend(&ids);

@@ -103,7 +103,11 @@ impl DraftFields {
                 self.refund_review_limit.clone(),
             ),
         ];
-        fields.extend(self.routes.iter().map(|r| (r.name.clone(), r.value.clone())));
+        fields.extend(
+            self.routes
+                .iter()
+                .map(|r| (r.name.clone(), r.value.clone())),
+        );
         fields.push(("from".to_owned(), self.from.clone()));
         fields.push(("to".to_owned(), self.to.clone()));
         fields.push(("based_on".to_owned(), based_on.to_string()));

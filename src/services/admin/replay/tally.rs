@@ -69,7 +69,11 @@ impl Outcome {
     }
 
     fn refund_steps(&self) -> Vec<Step> {
-        self.steps.iter().copied().filter(|s| s.is_refund()).collect()
+        self.steps
+            .iter()
+            .copied()
+            .filter(|s| s.is_refund())
+            .collect()
     }
 
     /// "C2 reply", "C2A save call", "C3 save call" (the C2A check under the

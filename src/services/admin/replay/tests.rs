@@ -12,7 +12,9 @@ use crate::db::views::replay_cases::ReplayCaseRow;
 use crate::domain::{
     CancellationRoute, CaseId, CustomerName, LevelId, Money, RefundAmount, RequestKind, StaffId,
 };
-use crate::procedure::{CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, ServerFacts, decide};
+use crate::procedure::{
+    CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, ServerFacts, decide,
+};
 
 fn money(text: &str) -> Money {
     Money::parse(text).unwrap()
@@ -29,7 +31,10 @@ fn policy(ar: &str, review: &str) -> Policy {
 const PROFESSIONAL: LevelId = LevelId::new(2);
 
 fn routes(pairs: &[(i32, CancellationRoute)]) -> HashMap<LevelId, CancellationRoute> {
-    pairs.iter().map(|(id, r)| (LevelId::new(*id), *r)).collect()
+    pairs
+        .iter()
+        .map(|(id, r)| (LevelId::new(*id), *r))
+        .collect()
 }
 
 fn seeded_routes() -> HashMap<LevelId, CancellationRoute> {
@@ -123,22 +128,37 @@ fn check_ar_cases(balances: &[&str]) -> Vec<ReplayCaseRow> {
 #[test]
 fn raising_the_ar_limit_moves_exactly_the_balances_between_the_limits() {
     let cases = check_ar_cases(&["999.99", "1,000.00", "1,000.01", "1,500.00", "1,500.01"]);
-    let summary = replay(rules("1,000.00", "1,000.00"), rules("1,500.00", "1,000.00"), &cases);
+    let summary = replay(
+        rules("1,000.00", "1,000.00"),
+        rules("1,500.00", "1,000.00"),
+        &cases,
+    );
     assert_eq!(summary.replayed, 5);
-    assert_eq!(changed_ids(&summary), [3, 4], "$1,000.01 and the new limit's own $1,500.00");
+    assert_eq!(
+        changed_ids(&summary),
+        [3, 4],
+        "$1,000.01 and the new limit's own $1,500.00"
+    );
     assert_eq!(summary.changes.len(), 1);
     assert_eq!(summary.changes[0].change, "C2A save call → C2 reply");
     assert_eq!(summary.changes[0].cases, 2);
     assert_eq!(summary.first_changed[0].before, "C2A");
     assert_eq!(summary.first_changed[0].after, "C2A, C2");
     let riley = &summary.save_tasks[0];
-    assert_eq!((riley.name.as_str(), riley.today, riley.draft), ("Riley", 3, 1));
+    assert_eq!(
+        (riley.name.as_str(), riley.today, riley.draft),
+        ("Riley", 3, 1)
+    );
 }
 
 #[test]
 fn lowering_the_ar_limit_by_a_cent_moves_only_the_balance_at_the_old_limit() {
     let cases = check_ar_cases(&["999.99", "1,000.00", "1,000.01"]);
-    let summary = replay(rules("1,000.00", "1,000.00"), rules("999.99", "1,000.00"), &cases);
+    let summary = replay(
+        rules("1,000.00", "1,000.00"),
+        rules("999.99", "1,000.00"),
+        &cases,
+    );
     assert_eq!(changed_ids(&summary), [2]);
     assert_eq!(summary.changes[0].change, "C2 reply → C2A save call");
 }
@@ -159,12 +179,20 @@ fn a_refund_review_limit_moves_exactly_the_amounts_between_the_limits_with_their
             row(i as i32 + 1, LevelId::new(1), &f)
         })
         .collect();
-    let raised = replay(rules("1,000.00", "1,000.00"), rules("1,000.00", "1,200.00"), &cases);
+    let raised = replay(
+        rules("1,000.00", "1,000.00"),
+        rules("1,000.00", "1,200.00"),
+        &cases,
+    );
     assert_eq!(changed_ids(&raised), [2, 3]);
     assert_eq!(raised.changes[0].change, "R6 review → R4");
     assert_eq!(raised.changes[0].out_of_review.to_string(), "$2,200.01");
     assert_eq!(raised.changes[0].into_review.0, 0);
-    let lowered = replay(rules("1,000.00", "1,200.00"), rules("1,000.00", "1,000.00"), &cases);
+    let lowered = replay(
+        rules("1,000.00", "1,200.00"),
+        rules("1,000.00", "1,000.00"),
+        &cases,
+    );
     assert_eq!(changed_ids(&lowered), [2, 3]);
     assert_eq!(lowered.changes[0].change, "R4 → R6 review");
     assert_eq!(lowered.changes[0].into_review.to_string(), "$2,200.01");
@@ -174,10 +202,19 @@ fn a_refund_review_limit_moves_exactly_the_amounts_between_the_limits_with_their
 fn a_changed_route_moves_only_that_levels_cases_by_id() {
     // Levels 2 and 5 are both Check A/R (5 retired since); 2 becomes a sales call.
     let mut today = rules("1,000.00", "1,000.00");
-    today.routes.insert(LevelId::new(5), CancellationRoute::CheckAr);
+    today
+        .routes
+        .insert(LevelId::new(5), CancellationRoute::CheckAr);
     let mut draft = today.clone();
-    draft.routes.insert(PROFESSIONAL, CancellationRoute::SalesCall);
-    let f = facts(RequestKind::CancelAndRefund, CancellationRoute::CheckAr, 0, 500);
+    draft
+        .routes
+        .insert(PROFESSIONAL, CancellationRoute::SalesCall);
+    let f = facts(
+        RequestKind::CancelAndRefund,
+        CancellationRoute::CheckAr,
+        0,
+        500,
+    );
     let cases = [
         row(1, PROFESSIONAL, &f),
         row(2, LevelId::new(5), &f),
@@ -193,9 +230,15 @@ fn a_changed_route_moves_only_that_levels_cases_by_id() {
 #[test]
 fn a_route_change_within_the_reply_path_shows_its_steps() {
     let mut draft = rules("1,000.00", "1,000.00");
-    draft.routes.insert(LevelId::new(1), CancellationRoute::CheckAr);
+    draft
+        .routes
+        .insert(LevelId::new(1), CancellationRoute::CheckAr);
     let f = facts(RequestKind::Cancel, CancellationRoute::Essentials, 0, 1);
-    let summary = replay(rules("1,000.00", "1,000.00"), draft, &[row(1, LevelId::new(1), &f)]);
+    let summary = replay(
+        rules("1,000.00", "1,000.00"),
+        draft,
+        &[row(1, LevelId::new(1), &f)],
+    );
     assert_eq!(summary.changes[0].change, "C2 → C2A, C2");
 }
 
@@ -238,7 +281,11 @@ fn the_list_of_changed_cases_stops_at_100_and_the_counts_do_not() {
             row(i, PROFESSIONAL, &f)
         })
         .collect();
-    let summary = replay(rules("1,000.00", "1,000.00"), rules("999.99", "1,000.00"), &cases);
+    let summary = replay(
+        rules("1,000.00", "1,000.00"),
+        rules("999.99", "1,000.00"),
+        &cases,
+    );
     assert_eq!(summary.changed, 150);
     assert_eq!(summary.first_changed.len(), 100);
     assert_eq!(summary.changes[0].cases, 150);
@@ -366,4 +413,22 @@ proptest! {
         let summary = replay(today, draft, &[row(1, level_with(f.level.route), &f)]);
         prop_assert_eq!(summary.changed == 1, expected);
     }
+}
+
+/// One replay at a time per app: the app's workers share the gate (a
+/// clone), another app in the same process has its own.
+#[tokio::test]
+async fn one_replay_at_a_time_per_app() {
+    use std::time::Duration;
+
+    use crate::state::OneAtATime;
+
+    let gate = OneAtATime::default();
+    let held = gate.enter(Duration::ZERO).await.expect("the gate is free");
+    let same_app = gate.clone();
+    assert!(same_app.enter(Duration::from_millis(5)).await.is_none());
+    let other_app = OneAtATime::default();
+    assert!(other_app.enter(Duration::ZERO).await.is_some());
+    drop(held);
+    assert!(same_app.enter(Duration::ZERO).await.is_some());
 }
