@@ -217,7 +217,33 @@ async fn save_this_policy_saves_exactly_the_previewed_values_with_an_audit_entry
         .filter(|(name, _)| *name != "csrf_token")
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    assert!(fields.contains(&("based_on", "1")), "{fields:?}");
+    assert!(
+        fields.contains(&(
+            "based_on",
+            "1;1=essentials;2=check_ar;3=sales_call;4=sales_call"
+        )),
+        "{fields:?}"
+    );
+    // A route changed meanwhile on /admin/levels: the preview no longer says
+    // what saving would change.
+    let professional_2a = app.level_id("Professional 2A");
+    admin.page("/admin/levels").await;
+    let changed = admin
+        .post(
+            &format!("/admin/levels/{professional_2a}/route"),
+            &[("route", "check_ar")],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let stale = admin.post("/admin/policy/preview", &fields).await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert_eq!(app.count("policy_versions"), 1);
+    admin
+        .post(
+            &format!("/admin/levels/{professional_2a}/route"),
+            &[("route", "sales_call")],
+        )
+        .await;
 
     let response = admin.post("/admin/policy/preview", &fields).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -260,7 +286,7 @@ async fn save_this_policy_saves_exactly_the_previewed_values_with_an_audit_entry
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let body = again.text().await.unwrap();
     assert!(
-        body.contains("The policy changed since this preview"),
+        body.contains("route changed since this preview (the policy is now version 2)"),
         "{body}"
     );
     assert_eq!(app.count("policy_versions"), 2);

@@ -95,7 +95,7 @@ impl DraftFields {
 
     /// The hidden fields of "Save this policy": exactly these values, and
     /// the policy version they were previewed against.
-    pub fn hidden(&self, based_on: i64) -> Vec<(String, String)> {
+    pub fn hidden(&self, based_on: &str) -> Vec<(String, String)> {
         let mut fields = vec![
             ("draft_ar_limit".to_owned(), self.ar_limit.clone()),
             (
@@ -110,7 +110,7 @@ impl DraftFields {
         );
         fields.push(("from".to_owned(), self.from.clone()));
         fields.push(("to".to_owned(), self.to.clone()));
-        fields.push(("based_on".to_owned(), based_on.to_string()));
+        fields.push(("based_on".to_owned(), based_on.to_owned()));
         fields
     }
 }
@@ -210,10 +210,10 @@ impl DraftForm {
     }
 
     /// The policy version "Save this policy" was previewed against.
-    pub fn based_on(&self) -> Result<i64, FieldErrors> {
+    pub fn based_on(&self) -> Result<String, FieldErrors> {
         self.based_on
-            .as_deref()
-            .and_then(|v| v.trim().parse().ok())
+            .clone()
+            .filter(|v| !v.trim().is_empty())
             .ok_or_else(|| {
                 FieldErrors::one(
                     FieldErrors::WHOLE_FORM,

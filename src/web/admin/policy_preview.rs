@@ -51,7 +51,7 @@ impl Replayed {
                 .collect(),
             from: preview.period.from.to_string(),
             to: preview.period.to.to_string(),
-            save_fields: draft.hidden(preview.today.version),
+            save_fields: draft.hidden(&preview.basis),
             today: preview.today,
             summary: preview.summary,
         }

@@ -132,6 +132,7 @@ pub fn summary_text(preview: &Preview, zone: &str) -> String {
         draft,
         period,
         summary,
+        ..
     } = preview;
     let mut out = String::new();
     let _ = writeln!(

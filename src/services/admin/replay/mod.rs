@@ -117,6 +117,9 @@ impl ResolvedDraft {
 #[derive(Debug, Clone)]
 pub struct Preview {
     pub today: Policy,
+    /// What "today" was for this preview (policy version and every level's
+    /// route): "Save this policy" is refused once it no longer holds.
+    pub basis: String,
     pub draft: ResolvedDraft,
     pub period: Period,
     pub summary: ReplaySummary,
@@ -184,6 +187,7 @@ pub async fn run(
     for level in &resolved.levels {
         draft_rules.routes.insert(level.id, level.draft);
     }
+    let basis = setup.basis();
     let mut tally = Tally::new(today, draft_rules, setup.staff);
     let range = period.range(zone);
     let mut after: Option<ReplayCursor> = None;
@@ -205,6 +209,7 @@ pub async fn run(
         }
     }
     Ok(Preview {
+        basis,
         today: setup.policy,
         draft: resolved,
         period,
@@ -214,12 +219,14 @@ pub async fn run(
 
 /// "Save this policy": a new policy version with the previewed limits and
 /// the previewed routes, with their audit lines, as one action. Refused
-/// when the policy changed since the preview (`based_on`).
+/// when the policy or a level's route changed since the preview
+/// (`based_on`, the preview's `basis`): the preview would no longer say
+/// what the save changes.
 pub async fn save_draft(
     app: &AppState,
     actor: Actor,
     draft: Draft,
-    based_on: i64,
+    based_on: String,
 ) -> Result<Policy, ServiceError> {
     actor.require(Role::Admin)?;
     check(&draft, None)?;
@@ -227,9 +234,9 @@ pub async fn save_draft(
     app.db
         .write(move |conn| {
             let setup = load_setup(conn)?;
-            if setup.policy.version != based_on {
+            if setup.basis() != based_on {
                 return Err(ServiceError::Conflict(format!(
-                    "The policy changed since this preview (it is now version {}). Preview the draft again before saving it.",
+                    "The policy or a level's route changed since this preview (the policy is now version {}). Preview the draft again before saving it.",
                     setup.policy.version
                 )));
             }
@@ -284,6 +291,19 @@ struct Setup {
     policy: Policy,
     levels: Vec<LevelRow>,
     staff: HashMap<crate::domain::StaffId, StaffName>,
+}
+
+impl Setup {
+    /// `1;1=essentials;2=check_ar;…`: the policy version and every level's route.
+    fn basis(&self) -> String {
+        let mut basis = self.policy.version.to_string();
+        let mut levels: Vec<&LevelRow> = self.levels.iter().collect();
+        levels.sort_by_key(|l| l.id);
+        for level in levels {
+            basis.push_str(&format!(";{}={}", level.id, level.route.as_str()));
+        }
+        basis
+    }
 }
 
 fn load_setup(conn: &mut diesel::SqliteConnection) -> Result<Setup, ServiceError> {
