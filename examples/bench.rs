@@ -301,6 +301,122 @@ async fn get_page(c: &reqwest::Client, url: String, marker: String) -> Result<Du
     Ok(latency)
 }
 
+// ------------------------------------------------------------- policy replay
+
+/// The policy replay (SPEC §10), once through the preview page (timed, the
+/// server's RSS watched) and once as `retention-desk replay` (timed, the
+/// child's peak RSS from `wait4`). `all` replays every case instead of the
+/// last 90 days. Returns (page seconds, server peak KiB, command seconds,
+/// command peak KiB, the command's "Replayed …" line).
+async fn replay_once(
+    binary: &Path,
+    database: &Path,
+    admin: &reqwest::Client,
+    base: &str,
+    pid: u32,
+    all: bool,
+) -> Result<(f64, u64, f64, u64, String), String> {
+    let days = if all {
+        "&from=1970-01-01&to=2100-01-01"
+    } else {
+        ""
+    };
+    let url = format!(
+        "{base}/admin/policy/preview?draft_ar_limit=500&draft_refund_review_limit=1500{days}"
+    );
+    let (stop, peak) = watch_rss(pid);
+    let page = get_page(admin, url, "Replayed ".into()).await;
+    stop.store(true, Ordering::Relaxed);
+    let server_peak = peak.await.unwrap_or(0);
+    let page = page?.as_secs_f64();
+
+    let out = std::env::temp_dir().join(format!("rd-bench-replay-{}.txt", std::process::id()));
+    let mut args = vec![
+        "replay",
+        "--ar-limit",
+        "500",
+        "--refund-review-limit",
+        "1500",
+    ];
+    if all {
+        args.extend(["--from", "1970-01-01", "--to", "2100-01-01"]);
+    }
+    let t = Instant::now();
+    let child = Command::new(binary)
+        .args(&args)
+        .env("RD_DATABASE", database)
+        .env("RD_LOG", "warn")
+        .stdout(std::fs::File::create(&out).map_err(|e| e.to_string())?)
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for (and reaps) the child we just spawned.
+    let waited = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let command = t.elapsed().as_secs_f64();
+    let text = std::fs::read_to_string(&out).unwrap_or_default();
+    let _ = std::fs::remove_file(&out);
+    if waited < 0 || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        return Err(format!("retention-desk {} failed: {text}", args.join(" ")));
+    }
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("Replayed "))
+        .unwrap_or_default()
+        .to_owned();
+    Ok((page, server_peak, command, usage.ru_maxrss as u64, line))
+}
+
+/// The replay section of the report: median of `RUNS` of each.
+async fn replay_section(binary: &Path, database: &Path, base: &str, pid: u32) -> String {
+    let admin = sign_in(base, "admin").await;
+    let mut md = String::from(
+        "\n### Policy replay (SPEC §10)\n\n| What | seconds (median) | peak RSS MB | Target | Met |\n|---|---:|---:|---|---|\n",
+    );
+    let mib = |kib: u64| kib as f64 * 1024.0 / 1e6;
+    for (all, target) in [(false, 1.0), (true, 10.0)] {
+        let mut runs = Vec::new();
+        for _ in 0..RUNS {
+            match replay_once(binary, database, &admin, base, pid, all).await {
+                Ok(run) => runs.push(run),
+                Err(e) => {
+                    md.push_str(&format!(
+                        "| replay ({}) | | | | **error**: `{e}` |\n",
+                        if all { "all" } else { "90 days" }
+                    ));
+                    break;
+                }
+            }
+        }
+        if runs.len() < RUNS {
+            continue;
+        }
+        let page = median(runs.iter().map(|r| r.0).collect());
+        let command = median(runs.iter().map(|r| r.2).collect());
+        let server_peak = runs.iter().map(|r| r.1).max().unwrap_or(0);
+        let command_peak = runs.iter().map(|r| r.3).max().unwrap_or(0);
+        let period = if all {
+            "every case"
+        } else {
+            "the last 90 days"
+        };
+        let met = |t: f64| if t <= target { "yes" } else { "**no**" };
+        md.push_str(&format!(
+            "| GET /admin/policy/preview, {period} ({}) | {page:.2} | {:.1} (server) | ≤ {target} s (hard) | {} |\n",
+            runs[0].4,
+            mib(server_peak),
+            met(page)
+        ));
+        md.push_str(&format!(
+            "| `retention-desk replay`, {period} (process start included) | {command:.2} | {:.1} (process) | ≤ {target} s (hard) | {} |\n",
+            mib(command_peak),
+            met(command)
+        ));
+    }
+    md
+}
+
 // ------------------------------------------------------------- scenarios
 
 struct Row {
@@ -705,6 +821,7 @@ async fn main() {
     };
     stop_rss.store(true, Ordering::Relaxed);
     let login_rss_kib = rss_task.await.unwrap_or(0);
+    let replay_md = replay_section(&binary, &o.database, &base, pid).await;
     let login_ratio = login.per_second / login_ceiling;
     rows.push(Row {
         what: format!(
@@ -789,6 +906,7 @@ async fn main() {
             .collect::<Vec<_>>()
             .join(", "),
     ));
+    md.push_str(&replay_md);
     for r in &rows {
         if let Some(e) = &r.figures.first_error {
             md.push_str(&format!("\nFirst error of {}: `{e}`\n", r.what));

@@ -16,6 +16,7 @@ use retention_desk::domain::{FullName, Password, Role, Username};
 use retention_desk::logging::{self, LogFormat};
 use retention_desk::services::ServiceError;
 use retention_desk::services::admin::new_staff::{NewStaffMember, add_from_command_line};
+use retention_desk::services::admin::replay::command::{ReplayArgs, replay_command};
 use retention_desk::startup::Application;
 
 #[global_allocator]
@@ -75,6 +76,9 @@ enum Command {
         #[arg(long)]
         index_per_case: bool,
     },
+    /// Replay past cases under a draft policy (SPEC §10) and print what
+    /// would change; writes nothing.
+    Replay(ReplayArgs),
     /// Write a consistent copy of the database, safe while the app serves.
     Backup {
         /// The new file to write (never overwritten).
@@ -118,6 +122,10 @@ fn main() -> ExitCode {
             println!("{} is up to date", cli.database.display());
         }),
         Command::Backup { to } => backup(&cli.database, &to),
+        Command::Replay(args) => {
+            replay_command(&cli.database, &args, chrono::Utc::now().timestamp())
+                .map(|summary| print!("{summary}"))
+        }
         Command::DemoData {
             cases,
             index_per_case,

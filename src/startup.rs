@@ -99,6 +99,7 @@ impl Application {
             settings: Arc::new(settings),
             passwords,
             outbox: Default::default(),
+            replays: Default::default(),
         };
         let worker = OutboxWorker::new(&state)?;
         let server = serve(listener, state.clone())?;

@@ -3,6 +3,7 @@
 //! a database or a limiter.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::auth::passwords::Passwords;
 use crate::clock::SharedClock;
@@ -23,4 +24,28 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Signs the cookies besides the session's (derived from the session key).
     pub cookie_key: actix_web::cookie::Key,
+    /// One policy replay at a time (SPEC §10): it reads every case of a
+    /// period, so a second one waits for the first.
+    pub replays: OneAtATime,
+}
+
+/// A gate that lets one holder through at a time, per app.
+#[derive(Clone)]
+pub struct OneAtATime(Arc<tokio::sync::Semaphore>);
+
+impl Default for OneAtATime {
+    fn default() -> Self {
+        OneAtATime(Arc::new(tokio::sync::Semaphore::new(1)))
+    }
+}
+
+impl OneAtATime {
+    /// Waits up to `wait` for the gate; `None` when it stayed taken. The
+    /// gate opens again when the permit is dropped.
+    pub async fn enter(&self, wait: Duration) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        tokio::time::timeout(wait, self.0.clone().acquire_owned())
+            .await
+            .ok()?
+            .ok()
+    }
 }

@@ -80,6 +80,10 @@ fn admin_pages() -> Routes {
         ),
         ("/admin/policy", web::get().to(admin::policy::show)),
         ("/admin/replies", web::get().to(admin::replies::show)),
+        (
+            "/admin/policy/preview",
+            web::get().to(admin::policy_preview::preview),
+        ),
     ]
 }
 
@@ -164,6 +168,10 @@ fn reference_actions() -> Routes {
         (
             "/admin/replies/preview",
             web::post().to(admin::replies::preview),
+        ),
+        (
+            "/admin/policy/preview",
+            web::post().to(admin::policy_preview::save),
         ),
     ]
 }

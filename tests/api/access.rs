@@ -31,6 +31,7 @@ pub const PAGES: &[(&str, &[&str])] = &[
     ("/admin/replies", &[ADMIN]),
     ("/account/password", EVERYONE),
     ("/account/sessions", EVERYONE),
+    ("/admin/policy/preview", &[ADMIN]),
 ];
 
 #[tokio::test]

@@ -131,3 +131,77 @@ async fn user_add_writes_an_audit_line_like_the_admin_screen() {
         )]
     );
 }
+
+fn replay(database: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_retention-desk"))
+        .arg("replay")
+        .args(args)
+        .env("RD_DATABASE", database)
+        .env("RD_TIMEZONE", "UTC")
+        .env_remove("RD_LOG")
+        .output()
+        .expect("the binary runs")
+}
+
+#[tokio::test]
+async fn replay_prints_the_previews_summary_and_an_unknown_level_or_route_exits_1() {
+    use crate::helpers::{Level, NewCase, Rep};
+    let app = crate::helpers::spawn_app().await;
+    let alex = app.signed_in("alex").await;
+    NewCase::new()
+        .level(Level::Professional)
+        .rep(Rep::Riley)
+        .ar("1,000.00")
+        .submit_for_id(&alex)
+        .await;
+    NewCase::new()
+        .refund("1,000.01", "Charged twice")
+        .submit_for_id(&alex)
+        .await;
+    NewCase::new().submit_for_id(&alex).await;
+    let database = app.settings.database.clone();
+    let days = ["--from", "2026-11-25", "--to", "2026-11-25"];
+    let draft = ["--ar-limit", "999.99", "--refund-review-limit", "1,500"];
+
+    let output = replay(&database, &[&draft[..], &days[..]].concat());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("Replayed 3 cases: 2 change, 0 not replayable."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  C2 reply → C2A save call: 1 cases\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  R6 review → R4: 1 cases, $1,000.01 out of review\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  Riley: 0 → 1\n"), "{stdout}");
+
+    let route = |given: &str| {
+        let mut args = vec!["--route", given];
+        args.extend(draft);
+        args.extend(days);
+        replay(&database, &args)
+    };
+    let moved = route("essentials=Sales call");
+    assert!(moved.status.success());
+    assert!(String::from_utf8_lossy(&moved.stdout).contains("Replayed 3 cases: 3 change"));
+    for (given, message) in [
+        ("Gold=sales_call", "unknown level \"Gold\""),
+        ("SMB=fast", "unknown route \"fast\""),
+        ("SMB", "expected LEVEL=ROUTE"),
+    ] {
+        let refused = route(given);
+        assert_eq!(refused.status.code(), Some(1), "{given}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(message), "{given}: {stderr}");
+        assert!(refused.stdout.is_empty());
+    }
+}

@@ -50,6 +50,13 @@ fn fields_of(route: &str) -> &'static [&'static str] {
             "credit",
             "review",
         ],
+        "/admin/policy/preview" => &[
+            "draft_ar_limit",
+            "draft_refund_review_limit",
+            "from",
+            "to",
+            "based_on",
+        ],
         other => panic!("{other} is a POST route the junk test does not know: add its fields here"),
     }
 }

@@ -12,6 +12,7 @@ mod helpers;
 mod junk;
 mod operations;
 mod queues;
+mod replay;
 mod replies;
 mod robustness;
 mod slack;

@@ -5,5 +5,6 @@ pub mod new_staff;
 pub mod overview;
 pub mod policy;
 pub mod reference;
+pub mod replay;
 pub mod replies;
 pub mod staff;

@@ -2,22 +2,41 @@
 //! policy" adds a version; new cases use the latest, old cases keep theirs.
 
 use crate::db::models::admin_audit;
-use crate::db::models::reference::PolicyRow;
+use crate::db::models::reference::{LevelRow, PolicyRow};
 use crate::domain::{Money, Role};
 use crate::procedure::Policy;
 use crate::services::{Actor, FieldErrors, ServiceError, policies};
 use crate::state::AppState;
 
+use super::replay::{DraftLevel, Period, draft_start};
+
 pub use crate::db::models::reference::PolicyHistoryRow as PolicyVersionLine;
 
-/// `/admin/policy`: the policy in force and every version before it.
-pub async fn policy_history(
-    app: &AppState,
-    actor: Actor,
-) -> Result<(Policy, Vec<PolicyVersionLine>), ServiceError> {
+/// What `/admin/policy` shows.
+pub struct PolicyScreen {
+    pub current: Policy,
+    pub history: Vec<PolicyVersionLine>,
+    /// "Try a draft" starts from today's routes of the levels in use…
+    pub draft_levels: Vec<DraftLevel>,
+    /// …and the last 90 days.
+    pub period: Period,
+}
+
+/// `/admin/policy`: the policy in force, every version before it, and
+/// where "Try a draft" starts.
+pub async fn policy_history(app: &AppState, actor: Actor) -> Result<PolicyScreen, ServiceError> {
     actor.require(Role::Admin)?;
+    let (now, zone) = (app.clock.unix(), app.settings.timezone);
     app.db
-        .read(|conn| Ok((policies::current(conn)?, PolicyRow::history(conn)?)))
+        .read(move |conn| {
+            let (draft_levels, period) = draft_start(&LevelRow::all(conn)?, now, zone);
+            Ok(PolicyScreen {
+                current: policies::current(conn)?,
+                history: PolicyRow::history(conn)?,
+                draft_levels,
+                period,
+            })
+        })
         .await
 }
 

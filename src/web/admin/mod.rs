@@ -2,9 +2,11 @@
 //! levels, policy, replies. Handlers parse the form into domain types, call a
 //! service, and answer with a 303 or the form again with its errors (422).
 
+pub mod draft;
 pub mod levels;
 pub mod overview;
 pub mod policy;
+pub mod policy_preview;
 pub mod reference;
 pub mod replies;
 pub mod servers;

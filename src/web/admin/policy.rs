@@ -15,6 +15,7 @@ use crate::web::extract::{Admins, Signed};
 use crate::web::layout::Layout;
 use crate::web::session::TypedSession;
 
+use super::draft::{DraftFields, prefill, route_choices};
 use super::when;
 
 pub struct VersionLine {
@@ -51,12 +52,10 @@ struct PolicyPage {
     history: Vec<VersionLine>,
     form: PolicyForm,
     errors: FieldErrors,
-}
-
-/// `1,000.00`: how a limit is pre-filled (Money's Display without the `$`).
-fn prefill(money: Money) -> String {
-    let shown = money.to_string();
-    shown.replacen('$', "", 1)
+    /// "Try a draft", from today's values.
+    draft: DraftFields,
+    draft_errors: FieldErrors,
+    route_choices: Vec<(&'static str, &'static str)>,
 }
 
 async fn policy_page(
@@ -66,9 +65,12 @@ async fn policy_page(
     shown: Shown,
     typed: Option<PolicyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (current, rows) = policy_history(state, user.actor()).await?;
+    let screen = policy_history(state, user.actor()).await?;
+    let current = screen.current;
+    let draft = DraftFields::start(&current, &screen.draft_levels, screen.period);
     let zone = state.settings.timezone;
-    let history = rows
+    let history = screen
+        .history
         .into_iter()
         .map(|row| VersionLine::new(row, zone))
         .collect();
@@ -84,6 +86,9 @@ async fn policy_page(
         history,
         form,
         errors: shown.errors,
+        draft,
+        draft_errors: FieldErrors::default(),
+        route_choices: route_choices(),
     };
     render(shown.status, &page)
 }
