@@ -19,6 +19,8 @@ mod review_state;
 mod role;
 mod route;
 mod save_outcome;
+pub mod service_levels;
+mod slack_member_id;
 mod status;
 mod step;
 mod username;
@@ -41,6 +43,10 @@ pub use role::{Role, RoleError};
 pub use route::{CancellationRoute, CancellationRouteError};
 pub use save_outcome::{SaveOutcome, SaveOutcomeError};
 pub use status::{CancellationStatus, CaseState, RefundStatus, StatusError, Tracks};
+pub use service_levels::{
+    AlarmKind, Deadline, Deadlines, DueTrack, ServiceLevels, ServiceLevelsForm,
+};
+pub use slack_member_id::{SlackMemberId, SlackMemberIdError};
 pub use step::{Step, StepError};
 pub use username::{FullName, FullNameError, Username, UsernameError};
 pub use working_time::{

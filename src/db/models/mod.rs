@@ -11,6 +11,7 @@ pub mod login_failures;
 pub mod outbox;
 pub mod reference;
 pub mod save_tasks;
+pub mod service_levels;
 pub mod sessions;
 pub mod staff;
 pub mod submissions;
