@@ -158,7 +158,10 @@ mod tests {
     fn overdue_names_the_track_and_the_due_time() {
         let line = overdue(DueTrack::SaveCall, "2026-11-26 10:00 UTC");
         assert_eq!(line.kind, EventKind::Overdue);
-        assert_eq!(line.body, "Overdue: the save call was due 2026-11-26 10:00 UTC.");
+        assert_eq!(
+            line.body,
+            "Overdue: the save call was due 2026-11-26 10:00 UTC."
+        );
         assert_eq!(
             overdue(DueTrack::Refund, "today").body,
             "Overdue: the refund was due today."

@@ -42,11 +42,11 @@ pub use review_state::ReviewState;
 pub use role::{Role, RoleError};
 pub use route::{CancellationRoute, CancellationRouteError};
 pub use save_outcome::{SaveOutcome, SaveOutcomeError};
-pub use status::{CancellationStatus, CaseState, RefundStatus, StatusError, Tracks};
 pub use service_levels::{
     AlarmKind, Deadline, Deadlines, DueTrack, ServiceLevels, ServiceLevelsForm,
 };
 pub use slack_member_id::{SlackMemberId, SlackMemberIdError};
+pub use status::{CancellationStatus, CaseState, RefundStatus, StatusError, Tracks};
 pub use step::{Step, StepError};
 pub use username::{FullName, FullNameError, Username, UsernameError};
 pub use working_time::{

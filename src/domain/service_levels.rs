@@ -184,17 +184,19 @@ impl ServiceLevels {
             }
         });
         match (save_call, refund, review, warn, hours) {
-            (Some(save_call_hours), Some(refund_hours), Some(review_refund_hours), Some(warn_hours), Ok(hours))
-                if errors.is_empty() =>
-            {
-                Ok(ServiceLevels {
-                    save_call_hours,
-                    refund_hours,
-                    review_refund_hours,
-                    warn_hours,
-                    hours,
-                })
-            }
+            (
+                Some(save_call_hours),
+                Some(refund_hours),
+                Some(review_refund_hours),
+                Some(warn_hours),
+                Ok(hours),
+            ) if errors.is_empty() => Ok(ServiceLevels {
+                save_call_hours,
+                refund_hours,
+                review_refund_hours,
+                warn_hours,
+                hours,
+            }),
             _ => Err(errors),
         }
     }
@@ -296,7 +298,11 @@ mod tests {
     #[test]
     fn the_defaults_parse() {
         let parsed = ServiceLevels::parse(
-            &form(["8", "16", "24", "1"], WorkingDays::MONDAY_TO_FRIDAY, "17:00"),
+            &form(
+                ["8", "16", "24", "1"],
+                WorkingDays::MONDAY_TO_FRIDAY,
+                "17:00",
+            ),
             Tz::UTC,
             now(),
         )
@@ -309,7 +315,11 @@ mod tests {
         let days = WorkingDays::MONDAY_TO_FRIDAY;
         assert_eq!(
             fields_refused(form(["0", "1000", "x", "1"], days, "17:00")),
-            vec![fields::SAVE_CALL_HOURS, fields::REFUND_HOURS, fields::REVIEW_REFUND_HOURS]
+            vec![
+                fields::SAVE_CALL_HOURS,
+                fields::REFUND_HOURS,
+                fields::REVIEW_REFUND_HOURS
+            ]
         );
         assert_eq!(
             fields_refused(form(["8", "16", "24", "8"], days, "17:00")),
@@ -319,13 +329,20 @@ mod tests {
             fields_refused(form(["8", "16", "24", "-1"], days, "17:00")),
             vec![fields::WARN_HOURS]
         );
-        assert!(ServiceLevels::parse(&form(["8", "16", "24", "0"], days, "17:00"), Tz::UTC, now()).is_ok());
+        assert!(
+            ServiceLevels::parse(&form(["8", "16", "24", "0"], days, "17:00"), Tz::UTC, now())
+                .is_ok()
+        );
     }
 
     #[test]
     fn calendar_errors_name_their_field() {
         assert_eq!(
-            fields_refused(form(["8", "16", "24", "1"], WorkingDays::default(), "08:00")),
+            fields_refused(form(
+                ["8", "16", "24", "1"],
+                WorkingDays::default(),
+                "08:00"
+            )),
             vec![fields::WORKING_DAYS, fields::DAY_ENDS]
         );
     }

@@ -52,10 +52,24 @@ mod tests {
     #[test]
     fn u_and_letters_and_digits() {
         assert_eq!(SlackMemberId::parse_optional("  "), Ok(None));
-        let id = SlackMemberId::parse_optional(" U01AB2CD3EF ").unwrap().unwrap();
+        let id = SlackMemberId::parse_optional(" U01AB2CD3EF ")
+            .unwrap()
+            .unwrap();
         assert_eq!(id.mention(), "<@U01AB2CD3EF>");
-        for bad in ["U", "W123", "u123", "U12 3", "U12>", "<@U123>", &format!("U{}", "1".repeat(40))] {
-            assert_eq!(SlackMemberId::parse_optional(bad), Err(SlackMemberIdError), "{bad}");
+        for bad in [
+            "U",
+            "W123",
+            "u123",
+            "U12 3",
+            "U12>",
+            "<@U123>",
+            &format!("U{}", "1".repeat(40)),
+        ] {
+            assert_eq!(
+                SlackMemberId::parse_optional(bad),
+                Err(SlackMemberIdError),
+                "{bad}"
+            );
         }
     }
 }

@@ -186,7 +186,11 @@ fn who(person: &StaffRow) -> String {
 /// `2026-11-26 10:00 UTC`, in `RD_TIMEZONE`.
 fn wall_clock(at: i64, zone: Tz) -> String {
     DateTime::from_timestamp(at, 0)
-        .map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z").to_string())
+        .map(|t| {
+            t.with_timezone(&zone)
+                .format("%Y-%m-%d %H:%M %Z")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 

@@ -50,6 +50,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/admin/servers", "Servers"),
             ("/admin/levels", "Levels"),
             ("/admin/policy", "Policy"),
+            ("/admin/sla", "Service levels"),
             ("/admin/audit", "Audit log"),
             ("/cases", "Cases"),
         ],

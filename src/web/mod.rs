@@ -75,6 +75,7 @@ fn admin_pages() -> Routes {
             web::get().to(admin::reference::list::<Level>),
         ),
         ("/admin/policy", web::get().to(admin::policy::show)),
+        ("/admin/sla", web::get().to(admin::sla::show)),
     ]
 }
 
@@ -130,6 +131,10 @@ fn staff_actions() -> Routes {
             web::post().to(staff::reset_password),
         ),
         ("/admin/staff/{id}/unlock", web::post().to(staff::unlock)),
+        (
+            "/admin/staff/{id}/slack",
+            web::post().to(admin::slack_member::save),
+        ),
         ("/admin/staff/{id}/depart", web::post().to(staff::depart)),
     ]
 }
@@ -147,6 +152,7 @@ fn reference_actions() -> Routes {
         ("/admin/levels/{id}/route", web::post().to(change::<Level>)),
         ("/admin/levels/{id}/retire", web::post().to(retire::<Level>)),
         ("/admin/policy", web::post().to(admin::policy::save)),
+        ("/admin/sla", web::post().to(admin::sla::save_levels)),
     ]
 }
 

@@ -28,6 +28,7 @@ pub const PAGES: &[(&str, &[&str])] = &[
     ("/admin/servers", &[ADMIN]),
     ("/admin/levels", &[ADMIN]),
     ("/admin/policy", &[ADMIN]),
+    ("/admin/sla", &[ADMIN]),
 ];
 
 #[tokio::test]

@@ -41,6 +41,18 @@ fn fields_of(route: &str) -> &'static [&'static str] {
         "/admin/levels" => &["name", "rank", "route"],
         "/admin/levels/{id}/route" => &["route"],
         "/admin/policy" => &["ar_limit", "refund_review_limit"],
+        "/admin/sla" => &[
+            "save_call_hours",
+            "refund_hours",
+            "review_refund_hours",
+            "warn_hours",
+            "monday",
+            "saturday",
+            "day_starts",
+            "day_ends",
+            "holidays",
+        ],
+        "/admin/staff/{id}/slack" => &["slack_member_id"],
         other => panic!("{other} is a POST route the junk test does not know: add its fields here"),
     }
 }

@@ -12,4 +12,5 @@ mod junk;
 mod operations;
 mod queues;
 mod robustness;
+mod service_levels;
 mod slack;

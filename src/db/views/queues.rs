@@ -69,12 +69,22 @@ fn page<T, Id>(mut rows: Vec<T>, id: impl Fn(&T) -> Id) -> Page<T, Id> {
 }
 
 /// Which rows of a queue, from where.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct QueueFilter<Id> {
     /// The last row of the page before.
     pub after: Option<Id>,
     /// Only rows due at or before this instant ("Overdue only").
     pub overdue_at: Option<i64>,
+}
+
+impl<Id> Default for QueueFilter<Id> {
+    /// The first page of every row.
+    fn default() -> Self {
+        QueueFilter {
+            after: None,
+            overdue_at: None,
+        }
+    }
 }
 
 /// Open save tasks by due time, then age; only `assignee`'s when given.
@@ -134,11 +144,7 @@ pub fn open_tasks(
         }
         // Still among the tasks without a due time, which sort first.
         Some((id, None)) => {
-            query = query.filter(
-                save_tasks::due_at
-                    .is_not_null()
-                    .or(save_tasks::id.gt(id)),
-            );
+            query = query.filter(save_tasks::due_at.is_not_null().or(save_tasks::id.gt(id)));
         }
         None => {}
     }

@@ -5,4 +5,6 @@ pub mod new_staff;
 pub mod overview;
 pub mod policy;
 pub mod reference;
+pub mod service_levels;
+pub mod slack_member;
 pub mod staff;

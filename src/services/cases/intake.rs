@@ -393,7 +393,8 @@ fn insert_decided_case(
     };
     if let Some((assignee, fell_back)) = case.save_task_assignee {
         let due = deadlines.save_call;
-        let task = SaveTaskRow::insert(conn, case_id, assignee.id, fell_back, Some(due.due_at), now)?;
+        let task =
+            SaveTaskRow::insert(conn, case_id, assignee.id, fell_back, Some(due.due_at), now)?;
         service_levels::set_alarms(conn, case_id, DueTrack::SaveCall, due)?;
         inserted.save_task_id = Some(task);
         let line = case_log::save_task_assigned(&assignee.full_name, fell_back);

@@ -7,6 +7,8 @@ pub mod overview;
 pub mod policy;
 pub mod reference;
 pub mod servers;
+pub mod sla;
+pub mod slack_member;
 pub mod staff;
 
 use chrono_tz::Tz;
