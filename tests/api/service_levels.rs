@@ -542,3 +542,51 @@ async fn a_slack_member_id_is_u_and_letters_and_digits() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count_where("staff", "slack_member_id IS NOT NULL"), 0);
 }
+
+/// The query plans of the scheduler and the queues: each reads an index in
+/// its order (no scan of every task, no sort of every row).
+#[tokio::test]
+async fn the_scheduler_and_the_queues_read_their_indexes() {
+    #[derive(QueryableByName)]
+    struct Plan {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+    let app = spawn_app().await;
+    let plan = |sql: &str| -> String {
+        app.db(|conn| diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}")).load::<Plan>(conn))
+            .unwrap()
+            .into_iter()
+            .map(|p| p.detail)
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    let scheduler = plan(
+        "SELECT id FROM service_level_alarms WHERE done_at IS NULL AND fire_at <= 5 \
+         ORDER BY fire_at, id LIMIT 1",
+    );
+    assert!(
+        scheduler.contains("USING INDEX service_level_alarms_waiting (fire_at<?)"),
+        "{scheduler}"
+    );
+    assert!(!scheduler.contains("TEMP B-TREE"), "{scheduler}");
+    for (sql, index) in [
+        (
+            "SELECT id FROM save_tasks WHERE is_open = 1 ORDER BY due_at, id LIMIT 51",
+            "save_tasks_open_by_due",
+        ),
+        (
+            "SELECT id FROM save_tasks WHERE is_open = 1 AND assignee_id = 4 AND due_at <= 9 \
+             ORDER BY due_at, id LIMIT 51",
+            "save_tasks_open_by_assignee_due",
+        ),
+        (
+            "SELECT id FROM billing_items WHERE status = 'in_progress' ORDER BY due_at, id LIMIT 51",
+            "billing_items_queue_by_due",
+        ),
+    ] {
+        let found = plan(sql);
+        assert!(found.contains(index), "{sql}: {found}");
+        assert!(!found.contains("TEMP B-TREE"), "{sql}: {found}");
+    }
+}

@@ -3,24 +3,28 @@
 
 use crate::db::models::admin_audit;
 use crate::db::models::staff::StaffRow;
-use crate::domain::{Role, SlackMemberId, StaffId};
+use crate::domain::{Role, SlackMemberId, SlackMemberIdError, StaffId};
 use crate::services::{Actor, ServiceError};
 use crate::state::AppState;
 
 use super::staff::StaffMember;
 
-/// Sets (or, with None, clears) the person's Slack member ID.
+/// Sets (or, with None, clears) the person's Slack member ID. The ID comes
+/// as parsed, refusal included: a person who does not exist is a 404
+/// first, so the refusal is only shown beside a field that is on the page.
 pub async fn set_slack_member_id(
     app: &AppState,
     actor: Actor,
     staff_id: StaffId,
-    member_id: Option<SlackMemberId>,
+    member_id: Result<Option<SlackMemberId>, SlackMemberIdError>,
 ) -> Result<StaffMember, ServiceError> {
     actor.require(Role::Admin)?;
     let now = app.clock.unix();
     app.db
         .write(move |conn| {
             let person = StaffRow::find(conn, staff_id)?;
+            let member_id = member_id
+                .map_err(|error| ServiceError::field("slack_member_id", error.to_string()))?;
             let id = member_id.as_ref().map(SlackMemberId::as_str);
             StaffRow::set_slack_member_id(conn, staff_id, id)?;
             let detail = match id {

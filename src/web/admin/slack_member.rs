@@ -4,7 +4,6 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::domain::{SlackMemberId, StaffId};
-use crate::services::FieldErrors;
 use crate::services::admin::slack_member::set_slack_member_id;
 use crate::state::AppState;
 use crate::web::answer::with_flash;
@@ -30,10 +29,8 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let staff_id = path.into_inner();
     let typed = form.into_inner().slack_member_id;
-    let result = match SlackMemberId::parse_optional(&typed) {
-        Ok(id) => set_slack_member_id(&state, user.actor(), staff_id, id).await,
-        Err(error) => Err(FieldErrors::one("slack_member_id", error.to_string()).into()),
-    };
+    let parsed = SlackMemberId::parse_optional(&typed);
+    let result = set_slack_member_id(&state, user.actor(), staff_id, parsed).await;
     let notice = |person: crate::services::admin::staff::StaffMember| match person.slack_member_id {
         Some(id) => format!("{}'s Slack member ID is {id}.", person.full_name),
         None => format!("{} has no Slack member ID.", person.full_name),
