@@ -116,13 +116,12 @@ pub fn refund_denied(amount: Money, reason: &str) -> LogLine {
 /// SPEC §11: a save call or a refund passed its due time while open.
 /// `due` is the due time as people read it.
 pub fn overdue(track: DueTrack, due: &str) -> LogLine {
-    let what = match track {
-        DueTrack::SaveCall => "Save call",
-        DueTrack::Refund => "Refund",
-    };
     LogLine::new(
         EventKind::Overdue,
-        format!("Overdue: the {} was due {due}.", what.to_lowercase()),
+        format!(
+            "Overdue: the {} was due {due}.",
+            track.label().to_lowercase()
+        ),
     )
 }
 

@@ -66,9 +66,15 @@ impl OutboxWorker {
     /// `Retry-After`) waits until the clock reaches it.
     pub async fn run_until_idle(&self) -> anyhow::Result<usize> {
         let _pass = self.signal.one_pass_at_a_time().await;
-        fire_due_alarms(&self.db, &self.clock, &MessageSettings::of(&self.settings))
-            .await
-            .context("queuing service-level messages")?;
+        // A failing scheduler must not hold up the messages already queued.
+        if let Err(error) =
+            fire_due_alarms(&self.db, &self.clock, &MessageSettings::of(&self.settings)).await
+        {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "queuing service-level messages failed"
+            );
+        }
         let Some(webhook) = self.settings.slack_webhook_url.as_deref() else {
             return Ok(0);
         };

@@ -216,10 +216,7 @@ impl Message<'_> {
             escape(self.public_url.trim_end_matches('/'))
         );
         let customer = escape(self.customer);
-        let what = match self.track {
-            DueTrack::SaveCall => "save call",
-            DueTrack::Refund => "refund",
-        };
+        let what = self.track.label().to_lowercase();
         let assignee = self.assignee;
         let state = match self.kind {
             AlarmKind::Warning => format!("is due {}", self.due),
