@@ -590,3 +590,57 @@ async fn the_scheduler_and_the_queues_read_their_indexes() {
         assert!(!found.contains("TEMP B-TREE"), "{sql}: {found}");
     }
 }
+
+#[tokio::test]
+async fn demo_data_gives_open_work_due_times_some_overdue_and_leaves_nothing_to_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("demo.sqlite3");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_retention-desk"))
+        .args(["demo-data", "--cases", "3000"])
+        .env("RD_DATABASE", &database)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let app = spawn_app_with(|s| {
+        s.database = database.clone();
+        s.demo = false;
+    })
+    .await;
+    let now = "CAST(strftime('%s', 'now') AS INTEGER)";
+    assert!(app.count_where("save_tasks", "is_open") > 0);
+    assert_eq!(
+        app.count_where("save_tasks", "is_open AND due_at IS NULL"),
+        0
+    );
+    assert!(app.count_where("save_tasks", &format!("is_open AND due_at < {now}")) > 0);
+    assert_eq!(
+        app.count_where("billing_items", "status = 'in_progress' AND due_at IS NULL"),
+        0
+    );
+    assert!(
+        app.count_where(
+            "billing_items",
+            &format!("status = 'in_progress' AND due_at < {now}")
+        ) > 0
+    );
+    assert_eq!(app.count("outbox_messages"), 0, "no message to send");
+    assert_eq!(
+        app.count_where(
+            "service_level_alarms",
+            &format!("done_at IS NULL AND fire_at <= {now}")
+        ),
+        0,
+        "no alarm left to fire"
+    );
+    let spencer = app.signed_in("spencer").await;
+    let (_, tasks) = spencer.page("/tasks?overdue=1").await;
+    assert!(
+        texts(&tasks, "tbody td.due")
+            .iter()
+            .all(|d| d.starts_with("Overdue"))
+    );
+}
