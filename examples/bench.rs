@@ -652,7 +652,7 @@ async fn main() {
             .map(|_| {
                 let t = Instant::now();
                 retention_desk::auth::passwords::hash_blocking(
-                    &retention_desk::domain::Password::parse(PASSWORD).expect("a long password"),
+                    &retention_desk::domain::Password::exempt(PASSWORD),
                 )
                 .expect("hashing");
                 t.elapsed().as_secs_f64() * 1000.0

@@ -33,6 +33,11 @@ pub struct Settings {
     pub outbox_backoff_cap: Duration,
     /// How often the outbox worker looks for due messages when nobody wakes it.
     pub outbox_poll_interval: Duration,
+    /// A CSV export whose client reads nothing for this long is given up.
+    pub export_stall_timeout: Duration,
+    /// A sign-in that would wait longer than this for a core to check its
+    /// password is told to retry (503) instead (SPEC §7: about 2 seconds).
+    pub sign_in_wait: Duration,
 }
 
 impl std::fmt::Debug for Settings {
@@ -78,6 +83,8 @@ impl Settings {
             outbox_backoff_base: Duration::from_secs(2),
             outbox_backoff_cap: Duration::from_secs(5 * 60),
             outbox_poll_interval: Duration::from_secs(30),
+            export_stall_timeout: Duration::from_secs(30),
+            sign_in_wait: Duration::from_secs(2),
         }
     }
 }

@@ -9,6 +9,8 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod format;
+pub mod limits;
+pub mod logging;
 pub mod notify;
 pub mod procedure;
 pub mod services;

@@ -13,8 +13,9 @@ use retention_desk::db::Db;
 use retention_desk::db::backup::backup_to;
 use retention_desk::demo::bulk as demo_data;
 use retention_desk::domain::{FullName, Password, Role, Username};
+use retention_desk::logging::{self, LogFormat};
 use retention_desk::services::ServiceError;
-use retention_desk::services::admin::new_staff::{NewStaffMember, insert_staff};
+use retention_desk::services::admin::new_staff::{NewStaffMember, add_from_command_line};
 use retention_desk::startup::Application;
 
 #[global_allocator]
@@ -39,6 +40,16 @@ struct Cli {
     /// Log filter, e.g. `info` or `retention_desk=debug`.
     #[arg(long, env = "RD_LOG", default_value = "info", global = true)]
     log: String,
+
+    /// `text` (colours only on a terminal) or `json` (one object a line).
+    #[arg(
+        long,
+        env = "RD_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    log_format: LogFormat,
 
     #[command(subcommand)]
     command: Command,
@@ -98,10 +109,7 @@ fn main() -> ExitCode {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(&cli.log))
-        .with_writer(std::io::stderr)
-        .init();
+    logging::init(&cli.log, cli.log_format);
     let result = match cli.command {
         Command::Serve(args) => serve(cli.database, args),
         Command::User(UserCommand::Add {
@@ -215,7 +223,7 @@ fn add_user(
     };
     let now = chrono::Utc::now().timestamp();
     let id = conn
-        .immediate_transaction(|conn| insert_staff(conn, &member, &hash, now))
+        .immediate_transaction(|conn| add_from_command_line(conn, &member, &hash, now))
         .map_err(|e| match e {
             ServiceError::Invalid(errors) if errors.get("username").is_some() => anyhow::anyhow!(
                 "a staff member with the username {} already exists",

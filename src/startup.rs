@@ -16,6 +16,7 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::demo::seed as demo;
+use crate::limits::Limits;
 use crate::notify::OutboxWorker;
 use crate::state::AppState;
 use crate::web::csrf::{BODY_LIMIT, verify_csrf};
@@ -24,7 +25,15 @@ use crate::web::headers::security_headers;
 use crate::web::session_store::SqliteSessionStore;
 use crate::web::{not_found, routes};
 
-pub const SESSION_COOKIE: &str = "rd_session";
+/// The session cookie's name; behind HTTPS the `__Host-` prefix makes the
+/// browser refuse it from any other host or path, or without `Secure`.
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Host-rd_session"
+    } else {
+        "rd_session"
+    }
+}
 
 /// Threads per worker for `web::block`: enough for the 4 readers, the
 /// writer and the argon2 permits to stay busy.
@@ -72,12 +81,20 @@ impl Application {
                         tracing::info!("demo mode: seeded the demo staff and servers");
                     }
                 }
-                Ok((db, Passwords::new()?))
+                Ok((db, Passwords::new(settings.sign_in_wait)?))
             })
             .await??
         };
+        if settings.public_url.starts_with("https://") && !settings.cookie_secure {
+            tracing::warn!(
+                public_url = %settings.public_url,
+                "RD_PUBLIC_URL is https but RD_COOKIE_SECURE is not true: the session cookie can travel without TLS"
+            );
+        }
         let state = AppState {
             db,
+            cookie_key: Key::derive_from(&settings.session_key),
+            limits: Arc::new(Limits::new(clock.clone())),
             clock,
             settings: Arc::new(settings),
             passwords,
@@ -121,7 +138,7 @@ impl Application {
 }
 
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
-    let key = Key::derive_from(&state.settings.session_key);
+    let key = state.cookie_key.clone();
     let data = web::Data::new(state);
     // One store for every worker: it remembers when each session was last
     // extended, so the once-a-minute write limit holds across workers.
@@ -134,7 +151,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         HttpServer::new(move || {
             let settings = &data.settings;
             let sessions = SessionMiddleware::builder(store.clone(), key.clone())
-                .cookie_name(SESSION_COOKIE.to_owned())
+                .cookie_name(session_cookie(settings.cookie_secure).to_owned())
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)
                 .cookie_secure(settings.cookie_secure)
@@ -153,6 +170,12 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                     web::FormConfig::default()
                         .limit(BODY_LIMIT)
                         .error_handler(form_error_handler),
+                )
+                // A path id that is not a number names no page: our 404,
+                // without echoing what was typed.
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| crate::web::errors::AppError::NotFound.into()),
                 )
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     crate::web::errors::AppError::BadForm(e.to_string()).into()

@@ -8,6 +8,7 @@ use crate::auth::passwords::Passwords;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::limits::Limits;
 use crate::notify::signal::OutboxSignal;
 
 #[derive(Clone)]
@@ -18,4 +19,8 @@ pub struct AppState {
     pub passwords: Passwords,
     /// Wakes the Slack outbox worker after a transaction queued a message.
     pub outbox: OutboxSignal,
+    /// Per-person limits (comments a minute).
+    pub limits: Arc<Limits>,
+    /// Signs the cookies besides the session's (derived from the session key).
+    pub cookie_key: actix_web::cookie::Key,
 }

@@ -3,6 +3,7 @@
 //! allocate 19 MiB per request without bound.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use argon2::password_hash::{
@@ -29,7 +30,9 @@ struct WorkingMemory {
 
 impl WorkingMemory {
     fn map(count: usize) -> anyhow::Result<WorkingMemory> {
-        let len = count * std::mem::size_of::<Block>();
+        let len = count
+            .checked_mul(std::mem::size_of::<Block>())
+            .context("argon2's working memory does not fit in an address")?;
         // SAFETY: a fresh anonymous private mapping, owned by the value
         // returned; failure is checked before use.
         let address = unsafe {
@@ -129,6 +132,9 @@ fn verify_blocking(password: &TypedPassword, stored: &str) -> bool {
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .unwrap_or_default();
         let params = Params::try_from(&hash).map_err(|e| anyhow::anyhow!("{e}"))?;
+        // A stored hash names its own cost; one edited to ask for gigabytes
+        // or hours is refused before anything is allocated.
+        anyhow::ensure!(within_caps(&params), "a stored hash asks for too much work");
         let argon = Argon2::new(algorithm, version, params);
         let mut out = vec![0u8; expected.len()];
         hash_into(&argon, password.expose().as_bytes(), &salt, &mut out)?;
@@ -138,21 +144,44 @@ fn verify_blocking(password: &TypedPassword, stored: &str) -> bool {
     check().unwrap_or(false)
 }
 
+/// The most a stored hash may ask for: a few times SPEC §7's cost, room
+/// for stronger parameters later, far from an allocation that hurts.
+const MAX_MEMORY_KIB: u32 = 4 * 19_456;
+const MAX_ITERATIONS: u32 = 10;
+const MAX_LANES: u32 = 4;
+
+fn within_caps(params: &Params) -> bool {
+    params.m_cost() <= MAX_MEMORY_KIB
+        && params.t_cost() <= MAX_ITERATIONS
+        && params.p_cost() <= MAX_LANES
+}
+
+/// What checking a typed password found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Matches,
+    DoesNotMatch,
+    /// Every core was busy hashing for longer than the wait allowed: the
+    /// password was not checked (the person is told to try again shortly).
+    Busy,
+}
+
 #[derive(Clone)]
 pub struct Passwords {
     permits: Arc<Semaphore>,
+    /// The longest a sign-in waits for a core before it is told to retry.
+    wait: Duration,
     /// Checked when the username is unknown, so timing does not tell.
     dummy_hash: Arc<str>,
 }
 
 impl Passwords {
-    pub fn new() -> anyhow::Result<Passwords> {
+    pub fn new(wait: Duration) -> anyhow::Result<Passwords> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let dummy = hash_blocking(
-            &Password::parse("not anybody's password").expect("a long enough password"),
-        )?;
+        let dummy = hash_blocking(&Password::exempt("not anybody's password"))?;
         Ok(Passwords {
             permits: Arc::new(Semaphore::new(cores)),
+            wait,
             dummy_hash: dummy.into(),
         })
     }
@@ -168,20 +197,21 @@ impl Passwords {
             .context("the blocking thread pool is gone")?
     }
 
-    /// True when `password` matches `stored`; with no stored hash, spends the
-    /// same time on a dummy hash and returns false.
+    /// Whether `password` matches `stored`; with no stored hash, spends the
+    /// same time on a dummy hash and says it does not match. Waits at most
+    /// the configured time for a core, so a flood of sign-ins cannot queue
+    /// an office's real ones behind it for minutes.
     pub async fn verify(
         &self,
         password: TypedPassword,
         stored: Option<String>,
-    ) -> anyhow::Result<bool> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .context("password hasher closed")?;
+    ) -> anyhow::Result<Verdict> {
+        let Ok(permit) = tokio::time::timeout(self.wait, self.permits.acquire()).await else {
+            return Ok(Verdict::Busy);
+        };
+        let _permit = permit.context("password hasher closed")?;
         let dummy = self.dummy_hash.clone();
-        actix_web::web::block(move || match stored {
+        let matches = actix_web::web::block(move || match stored {
             Some(hash) => verify_blocking(&password, &hash),
             None => {
                 verify_blocking(&password, &dummy);
@@ -189,6 +219,11 @@ impl Passwords {
             }
         })
         .await
-        .context("the blocking thread pool is gone")
+        .context("the blocking thread pool is gone")?;
+        Ok(if matches {
+            Verdict::Matches
+        } else {
+            Verdict::DoesNotMatch
+        })
     }
 }

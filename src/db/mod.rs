@@ -54,6 +54,33 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     }
 }
 
+/// Creates the data folder (and any missing parents) readable by the
+/// app's user only; a folder that already exists is left as it is.
+fn create_private_folder(folder: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(folder)
+        .with_context(|| format!("creating the data folder {}", folder.display()))
+}
+
+/// The database and its WAL files hold customer data: readable and
+/// writable by the app's user only (0600).
+fn keep_private(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let file = Path::new(&file);
+        if file.exists() {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("making {} private", file.display()))?;
+        }
+    }
+    Ok(())
+}
+
 #[derive(Clone)]
 pub struct Db {
     readers: SqlitePool,
@@ -64,8 +91,7 @@ impl Db {
     /// Opens (creating if needed) the database file and runs pending migrations.
     pub fn open(path: &Path) -> anyhow::Result<Db> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating the data folder {}", parent.display()))?;
+            create_private_folder(parent)?;
         }
         let url = path
             .to_str()
@@ -85,6 +111,7 @@ impl Db {
                 .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
         }
         let readers = build(4)?;
+        keep_private(path)?;
         Ok(Db { readers, writer })
     }
 

@@ -94,6 +94,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    not_saved_replies (case_id) {
+        case_id -> Integer,
+        replies_version -> Integer,
+        reply -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
     outbox_messages (id) {
         id -> Integer,
         case_id -> Integer,
@@ -114,6 +123,7 @@ diesel::table! {
         token -> Text,
         body -> Text,
         created_at -> BigInt,
+        browser -> Text,
     }
 }
 
@@ -122,6 +132,20 @@ diesel::table! {
         version -> Integer,
         ar_limit_cents -> BigInt,
         refund_review_limit_cents -> BigInt,
+        created_by -> Nullable<Integer>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reply_versions (version) {
+        version -> Integer,
+        greeting -> Text,
+        sign_off -> Text,
+        exit_survey -> Text,
+        save_call -> Text,
+        credit -> Text,
+        review -> Text,
         created_by -> Nullable<Integer>,
         created_at -> BigInt,
     }
@@ -189,6 +213,8 @@ diesel::table! {
         created_at -> BigInt,
         idle_expires_at -> BigInt,
         absolute_expires_at -> BigInt,
+        public_id -> Nullable<Text>,
+        address -> Nullable<Text>,
     }
 }
 
@@ -215,8 +241,11 @@ diesel::joinable!(case_submissions -> cases (case_id));
 diesel::joinable!(cases -> customer_levels (level_id));
 diesel::joinable!(cases -> policy_versions (policy_version));
 diesel::joinable!(cases -> servers (server_id));
+diesel::joinable!(not_saved_replies -> cases (case_id));
+diesel::joinable!(not_saved_replies -> reply_versions (replies_version));
 diesel::joinable!(outbox_messages -> cases (case_id));
 diesel::joinable!(policy_versions -> staff (created_by));
+diesel::joinable!(reply_versions -> staff (created_by));
 diesel::joinable!(save_tasks -> cases (case_id));
 diesel::joinable!(service_level_alarms -> cases (case_id));
 diesel::joinable!(service_level_settings -> staff (created_by));
@@ -230,9 +259,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     customer_levels,
     login_failures,
+    not_saved_replies,
     outbox_messages,
     parked_forms,
     policy_versions,
+    reply_versions,
     save_tasks,
     servers,
     service_level_alarms,

@@ -35,11 +35,11 @@ use crate::domain::{
     AccountId, CancellationStatus, CustomerName, Money, RefundAmount, RefundStatus, RequestKind,
     SaveOutcome, ServiceLevels, StaffId, Tracks,
 };
-use crate::procedure::{Decision, Policy, SaveTaskAssignee};
+use crate::procedure::{Decision, Policy, Replies, SaveTaskAssignee};
 use crate::services::cases::intake::{
     CaseSubmission, InsertedCase, People, RefundRequest, RepChoice, decide_and_write,
 };
-use crate::services::policies;
+use crate::services::{policies, replies};
 
 use super::seed::seed_if_empty;
 
@@ -72,6 +72,7 @@ struct Cast {
     levels: Vec<LevelRow>,
     servers: Vec<ServerRow>,
     policy: Policy,
+    replies: Replies,
     service_levels: ServiceLevels,
 }
 
@@ -94,6 +95,7 @@ impl Cast {
             levels,
             servers,
             policy: policies::current(conn)?,
+            replies: replies::current(conn)?,
             service_levels: service_levels::current(conn, zone)?,
         })
     }
@@ -319,6 +321,7 @@ fn write_case(
     // What the procedure decides, written as intake writes it.
     let people = People {
         agent: cast.agent.id,
+        agent_name: &cast.agent.full_name,
         rep,
         retention_owner: Some(&cast.retention_owner),
     };
@@ -332,6 +335,7 @@ fn write_case(
         (level, server),
         people,
         (&cast.policy, &deadlines),
+        &cast.replies,
         created_at,
     )?;
 

@@ -19,6 +19,7 @@ mod review_state;
 mod role;
 mod route;
 mod save_outcome;
+mod search_text;
 pub mod service_levels;
 mod slack_member_id;
 mod status;
@@ -42,6 +43,7 @@ pub use review_state::ReviewState;
 pub use role::{Role, RoleError};
 pub use route::{CancellationRoute, CancellationRouteError};
 pub use save_outcome::{SaveOutcome, SaveOutcomeError};
+pub use search_text::{SEARCH_MAX_CHARS, SearchText, SearchTextError};
 pub use service_levels::{
     AlarmKind, Deadline, Deadlines, DueTrack, ServiceLevels, ServiceLevelsForm,
 };

@@ -2,7 +2,7 @@
 
 use crate::domain::{CancellationRoute, CancellationStatus, RefundStatus, Step};
 
-use super::replies::{credit_reply, exit_survey_reply, review_reply, save_call_reply};
+use super::replies::{Letterhead, Replies, Writer};
 use super::{
     Action, CancellationDecision, CaseFacts, Decision, Policy, RefundDecision, RefundFacts,
     SaveTaskAssignee,
@@ -11,22 +11,45 @@ use super::{
 /// Runs the procedure for a case: the cancellation part (C2, C2A, C3) when
 /// the request includes a cancellation, then the refund part (R2–R6) when
 /// it includes a refund. Both limits are inclusive on the small path:
-/// exactly the limit is "$1000 or less".
-pub fn decide(facts: &CaseFacts, policy: &Policy) -> Decision {
+/// exactly the limit is "$1000 or less". The replies are written in the
+/// words of `replies` (SPEC §12).
+pub fn decide(facts: &CaseFacts, policy: &Policy, replies: &Replies) -> Decision {
+    let writer = Writer::new(replies, facts);
+    let head = writer.letterhead();
+    let words = Words {
+        writer: &writer,
+        head: &head,
+    };
     let mut actions = Vec::new();
     let cancellation = facts
         .request
         .includes_cancellation()
-        .then(|| decide_cancellation(facts, policy, &mut actions));
+        .then(|| decide_cancellation(facts, policy, words, &mut actions));
     let refund = facts
         .refund
         .as_ref()
         .filter(|_| facts.request.includes_refund())
-        .map(|refund| decide_refund(facts, refund, policy, &mut actions));
+        .map(|refund| decide_refund(refund, policy, words, &mut actions));
+    let letterhead = (cancellation.is_some() || refund.is_some()).then_some(head);
     Decision {
         actions,
         cancellation,
         refund,
+        letterhead,
+    }
+}
+
+/// The replies version's words for this case: a track's letter is the
+/// greeting, its body and the sign-off.
+#[derive(Clone, Copy)]
+struct Words<'a> {
+    writer: &'a Writer<'a>,
+    head: &'a Letterhead,
+}
+
+impl Words<'_> {
+    fn letter(&self, body: &str) -> String {
+        self.head.letter(&[body])
     }
 }
 
@@ -34,6 +57,7 @@ pub fn decide(facts: &CaseFacts, policy: &Policy) -> Decision {
 fn decide_cancellation(
     facts: &CaseFacts,
     policy: &Policy,
+    words: Words<'_>,
     actions: &mut Vec<Action>,
 ) -> CancellationDecision {
     let level = facts.level.name.trim();
@@ -45,7 +69,7 @@ fn decide_cancellation(
                 Step::C2,
                 format!("{level} (Essentials route): {}", c2_instruction(facts)),
             );
-            exit_survey(facts)
+            exit_survey(words)
         }
         // C2A: check the A/R first; "less than $1000" follows step 2.
         CancellationRoute::CheckAr if facts.ar_balance <= policy.ar_limit => {
@@ -58,7 +82,7 @@ fn decide_cancellation(
                 ),
             );
             push(actions, Step::C2, capitalise(&c2_instruction(facts)));
-            exit_survey(facts)
+            exit_survey(words)
         }
         // C2A: "more than $1000": a task to call and try to save the customer.
         CancellationRoute::CheckAr => {
@@ -71,7 +95,7 @@ fn decide_cancellation(
                     facts.ar_balance, policy.ar_limit
                 ),
             );
-            save_task(facts, assignee)
+            save_task(words, assignee)
         }
         // C3: Professional 2A, SMB and higher always get a save call.
         CancellationRoute::SalesCall => {
@@ -81,7 +105,7 @@ fn decide_cancellation(
                 Step::C3,
                 format!("{level} (sales-call route): {caller} calls to save the customer."),
             );
-            save_task(facts, assignee)
+            save_task(words, assignee)
         }
     }
 }
@@ -93,19 +117,19 @@ fn c2_instruction(facts: &CaseFacts) -> String {
     )
 }
 
-fn exit_survey(facts: &CaseFacts) -> CancellationDecision {
+fn exit_survey(words: Words<'_>) -> CancellationDecision {
     CancellationDecision {
         status: CancellationStatus::ReplyToSend,
         save_task: None,
-        reply: exit_survey_reply(&facts.customer_name, &facts.server),
+        reply: words.letter(&words.writer.exit_survey()),
     }
 }
 
-fn save_task(facts: &CaseFacts, assignee: SaveTaskAssignee) -> CancellationDecision {
+fn save_task(words: Words<'_>, assignee: SaveTaskAssignee) -> CancellationDecision {
     CancellationDecision {
         status: CancellationStatus::AwaitingSaveCall,
         save_task: Some(assignee),
-        reply: save_call_reply(&facts.customer_name),
+        reply: words.letter(&words.writer.save_call()),
     }
 }
 
@@ -130,9 +154,9 @@ fn save_caller(facts: &CaseFacts) -> (SaveTaskAssignee, String) {
 /// SOP steps 1–6 of the refund part. The refund amount, not the A/R,
 /// decides the path (SPEC §2.2).
 fn decide_refund(
-    facts: &CaseFacts,
     refund: &RefundFacts,
     policy: &Policy,
+    words: Words<'_>,
     actions: &mut Vec<Action>,
 ) -> RefundDecision {
     let amount = refund.amount;
@@ -155,7 +179,7 @@ fn decide_refund(
              detailed notes, and send billing a Slack heads-up."
                 .to_owned(),
         );
-        review_reply(&facts.customer_name, amount)
+        words.letter(&words.writer.review(amount))
     } else {
         // R2, R3, R4: "$1000 or less", billing issues it.
         push(
@@ -180,7 +204,7 @@ fn decide_refund(
                  to Billing, Billing in progress; billing issues the refund."
             ),
         );
-        credit_reply(&facts.customer_name, amount)
+        words.letter(&words.writer.credit(amount))
     };
     RefundDecision {
         status: RefundStatus::BillingInProgress,

@@ -34,6 +34,14 @@ pub struct CaseFacts {
     pub original_rep: Option<RepFacts>,
     /// Who takes save tasks whose rep has left or is unknown ("Spencer").
     pub retention_owner_name: String,
+    /// For the replies' `{account_id}` (empty in snapshots taken before
+    /// replies were templates).
+    #[serde(default)]
+    pub account_id: String,
+    /// The agent who submitted the case, for the replies' `{agent_name}`
+    /// (empty in snapshots taken before replies were templates).
+    #[serde(default)]
+    pub agent_name: String,
 }
 
 /// The customer's level. Only its route decides anything; the name is for

@@ -70,7 +70,13 @@ fn cancel(level: LevelFacts) -> CaseFacts {
         refund: None,
         original_rep: riley(),
         retention_owner_name: "Spencer".to_owned(),
+        account_id: "ACC-1001".to_owned(),
+        agent_name: "Alex".to_owned(),
     }
+}
+
+fn seeded_replies() -> Replies {
+    Replies::seeded()
 }
 
 fn with_ar(mut facts: CaseFacts, ar: &str) -> CaseFacts {
@@ -159,7 +165,11 @@ fn assert_save_task(decision: &Decision, assignee: SaveTaskAssignee) {
 #[test]
 fn essentials_replies_with_the_exit_survey_whatever_the_ar() {
     for ar in ["0", "-50", "999.99", "1,000.00", "1,000.01", "9,999,999.99"] {
-        let decision = decide(&with_ar(cancel(essentials()), ar), &seeded_policy());
+        let decision = decide(
+            &with_ar(cancel(essentials()), ar),
+            &seeded_policy(),
+            &seeded_replies(),
+        );
         assert_eq!(steps(&decision), [Step::C2], "A/R {ar}");
         assert_exit_survey(&decision);
         assert_eq!(decision.refund, None);
@@ -174,11 +184,19 @@ fn essentials_replies_with_the_exit_survey_whatever_the_ar() {
 #[test]
 fn check_ar_within_the_limit_is_answered_as_essentials() {
     for ar in ["-$50.00", "0", "400", "999.99", "1,000.00"] {
-        let decision = decide(&with_ar(cancel(professional()), ar), &seeded_policy());
+        let decision = decide(
+            &with_ar(cancel(professional()), ar),
+            &seeded_policy(),
+            &seeded_replies(),
+        );
         assert_eq!(steps(&decision), [Step::C2A, Step::C2], "A/R {ar}");
         assert_exit_survey(&decision);
     }
-    let decision = decide(&with_ar(cancel(professional()), "400"), &seeded_policy());
+    let decision = decide(
+        &with_ar(cancel(professional()), "400"),
+        &seeded_policy(),
+        &seeded_replies(),
+    );
     assert_eq!(
         reason(&decision, Step::C2A),
         "A/R $400.00 is within the $1,000.00 limit: reply as for Essentials (C2)."
@@ -188,18 +206,27 @@ fn check_ar_within_the_limit_is_answered_as_essentials() {
         "Reply sympathetically, leave the door open and include the exit survey for server \
          app-01."
     );
-    let essentials_reply = decide(&cancel(essentials()), &seeded_policy()).reply_to_send();
+    let essentials_reply =
+        decide(&cancel(essentials()), &seeded_policy(), &seeded_replies()).reply_to_send();
     assert_eq!(decision.reply_to_send(), essentials_reply);
 }
 
 #[test]
 fn check_ar_over_the_limit_is_a_save_task_for_the_rep() {
     for ar in ["1,000.01", "1,250", "10,000,000"] {
-        let decision = decide(&with_ar(cancel(professional()), ar), &seeded_policy());
+        let decision = decide(
+            &with_ar(cancel(professional()), ar),
+            &seeded_policy(),
+            &seeded_replies(),
+        );
         assert_eq!(steps(&decision), [Step::C2A], "A/R {ar}");
         assert_save_task(&decision, SaveTaskAssignee::OriginalRep);
     }
-    let decision = decide(&with_ar(cancel(professional()), "1,250"), &seeded_policy());
+    let decision = decide(
+        &with_ar(cancel(professional()), "1,250"),
+        &seeded_policy(),
+        &seeded_replies(),
+    );
     assert_eq!(
         reason(&decision, Step::C2A),
         "A/R $1,250.00 is over the $1,000.00 limit: Riley calls to save the customer."
@@ -209,7 +236,7 @@ fn check_ar_over_the_limit_is_a_save_task_for_the_rep() {
 #[test]
 fn check_ar_over_the_limit_with_a_departed_or_unknown_rep_goes_to_the_retention_owner() {
     let departed = with_rep(with_ar(cancel(professional()), "1,250"), morgan_departed());
-    let decision = decide(&departed, &seeded_policy());
+    let decision = decide(&departed, &seeded_policy(), &seeded_replies());
     assert_save_task(&decision, SaveTaskAssignee::RetentionOwner);
     assert_eq!(
         reason(&decision, Step::C2A),
@@ -218,7 +245,7 @@ fn check_ar_over_the_limit_with_a_departed_or_unknown_rep_goes_to_the_retention_
     );
 
     let unknown = with_rep(with_ar(cancel(professional()), "1,250"), None);
-    let decision = decide(&unknown, &seeded_policy());
+    let decision = decide(&unknown, &seeded_policy(), &seeded_replies());
     assert_save_task(&decision, SaveTaskAssignee::RetentionOwner);
     assert_eq!(
         reason(&decision, Step::C2A),
@@ -239,7 +266,11 @@ fn ar_limit_boundaries() {
         ),
     ];
     for (ar, expected_steps, save_task) in rows {
-        let decision = decide(&with_ar(cancel(professional()), ar), &seeded_policy());
+        let decision = decide(
+            &with_ar(cancel(professional()), ar),
+            &seeded_policy(),
+            &seeded_replies(),
+        );
         assert_eq!(steps(&decision), expected_steps, "A/R {ar}");
         assert_eq!(cancellation(&decision).save_task, save_task, "A/R {ar}");
     }
@@ -250,12 +281,12 @@ fn sales_call_levels_always_get_a_save_task() {
     for level in [professional_2a(), smb()] {
         for ar in ["-50", "0", "999.99", "1,000.00", "1,000.01", "50,000"] {
             let facts = with_ar(cancel(level.clone()), ar);
-            let decision = decide(&facts, &seeded_policy());
+            let decision = decide(&facts, &seeded_policy(), &seeded_replies());
             assert_eq!(steps(&decision), [Step::C3], "{} A/R {ar}", level.name);
             assert_save_task(&decision, SaveTaskAssignee::OriginalRep);
         }
     }
-    let decision = decide(&cancel(smb()), &seeded_policy());
+    let decision = decide(&cancel(smb()), &seeded_policy(), &seeded_replies());
     assert_eq!(
         reason(&decision, Step::C3),
         "SMB (sales-call route): Riley calls to save the customer."
@@ -267,6 +298,7 @@ fn sales_call_with_a_departed_or_unknown_rep_goes_to_the_retention_owner() {
     let decision = decide(
         &with_rep(cancel(professional_2a()), morgan_departed()),
         &seeded_policy(),
+        &seeded_replies(),
     );
     assert_save_task(&decision, SaveTaskAssignee::RetentionOwner);
     assert_eq!(
@@ -274,7 +306,11 @@ fn sales_call_with_a_departed_or_unknown_rep_goes_to_the_retention_owner() {
         "Professional 2A (sales-call route): Morgan has left the company, so Spencer \
          calls to save the customer."
     );
-    let decision = decide(&with_rep(cancel(smb()), None), &seeded_policy());
+    let decision = decide(
+        &with_rep(cancel(smb()), None),
+        &seeded_policy(),
+        &seeded_replies(),
+    );
     assert_save_task(&decision, SaveTaskAssignee::RetentionOwner);
     assert!(reason(&decision, Step::C3).contains("no original sales rep is recorded, so Spencer"));
 }
@@ -282,20 +318,32 @@ fn sales_call_with_a_departed_or_unknown_rep_goes_to_the_retention_owner() {
 #[test]
 fn custom_levels_route_by_their_route_not_their_name() {
     let enterprise = level("Enterprise", CancellationRoute::SalesCall);
-    let decision = decide(&cancel(enterprise), &seeded_policy());
+    let decision = decide(&cancel(enterprise), &seeded_policy(), &seeded_replies());
     assert_eq!(steps(&decision), [Step::C3]);
     assert_save_task(&decision, SaveTaskAssignee::OriginalRep);
     assert!(reason(&decision, Step::C3).starts_with("Enterprise (sales-call route): Riley"));
 
     let growth = level("Growth", CancellationRoute::CheckAr);
-    let decision = decide(&with_ar(cancel(growth.clone()), "1,500"), &seeded_policy());
+    let decision = decide(
+        &with_ar(cancel(growth.clone()), "1,500"),
+        &seeded_policy(),
+        &seeded_replies(),
+    );
     assert_eq!(steps(&decision), [Step::C2A]);
-    let decision = decide(&with_ar(cancel(growth), "100"), &seeded_policy());
+    let decision = decide(
+        &with_ar(cancel(growth), "100"),
+        &seeded_policy(),
+        &seeded_replies(),
+    );
     assert_eq!(steps(&decision), [Step::C2A, Step::C2]);
 
     // A level named like a seeded one still follows the route it carries.
     let odd = level("SMB", CancellationRoute::Essentials);
-    let decision = decide(&with_ar(cancel(odd), "50,000"), &seeded_policy());
+    let decision = decide(
+        &with_ar(cancel(odd), "50,000"),
+        &seeded_policy(),
+        &seeded_replies(),
+    );
     assert_eq!(steps(&decision), [Step::C2]);
     assert_exit_survey(&decision);
 }
@@ -307,40 +355,56 @@ fn other_policy_limits_are_honoured() {
         ar_limit: money("500"),
         refund_review_limit: money("500"),
     };
-    let decision = decide(&with_ar(cancel(professional()), "500.01"), &policy);
+    let decision = decide(
+        &with_ar(cancel(professional()), "500.01"),
+        &policy,
+        &seeded_replies(),
+    );
     assert_eq!(steps(&decision), [Step::C2A]);
     assert_eq!(
         reason(&decision, Step::C2A),
         "A/R $500.01 is over the $500.00 limit: Riley calls to save the customer."
     );
-    let decision = decide(&with_ar(cancel(professional()), "500"), &policy);
+    let decision = decide(
+        &with_ar(cancel(professional()), "500"),
+        &policy,
+        &seeded_replies(),
+    );
     assert_eq!(steps(&decision), [Step::C2A, Step::C2]);
     // Under the seeded policy the same $600.00 is within the limit.
-    let decision = decide(&with_ar(cancel(professional()), "600"), &policy);
+    let decision = decide(
+        &with_ar(cancel(professional()), "600"),
+        &policy,
+        &seeded_replies(),
+    );
     assert_eq!(steps(&decision), [Step::C2A]);
-    let decision = decide(&with_ar(cancel(professional()), "600"), &seeded_policy());
+    let decision = decide(
+        &with_ar(cancel(professional()), "600"),
+        &seeded_policy(),
+        &seeded_replies(),
+    );
     assert_eq!(steps(&decision), [Step::C2A, Step::C2]);
 
-    let decision = decide(&refund("600"), &policy);
+    let decision = decide(&refund("600"), &policy, &seeded_replies());
     assert_eq!(steps(&decision), [Step::R5, Step::R6]);
     assert_eq!(
         reason(&decision, Step::R5),
         "Refund $600.00 is over the $500.00 review limit: reply that the request is being \
          reviewed."
     );
-    let decision = decide(&refund("500"), &policy);
+    let decision = decide(&refund("500"), &policy, &seeded_replies());
     assert_eq!(steps(&decision), [Step::R2, Step::R3, Step::R4]);
 }
 
 #[test]
-fn exit_survey_reply_is_the_c2_reply() {
+fn the_not_saved_reply_is_the_c2_reply() {
     let facts = cancel(essentials());
-    let decision = decide(&facts, &seeded_policy());
+    let decision = decide(&facts, &seeded_policy(), &seeded_replies());
     assert_eq!(
-        exit_survey_reply(&facts.customer_name, &facts.server),
+        not_saved_reply(&facts, &seeded_replies()),
         cancellation(&decision).reply
     );
-    let reply = exit_survey_reply(&facts.customer_name, &facts.server);
+    let reply = not_saved_reply(&facts, &seeded_replies());
     assert!(reply.starts_with("Hi Jane Doe,\n\n"));
     assert!(reply.trim_end().ends_with(SURVEY), "{reply}");
 }
@@ -349,7 +413,7 @@ fn exit_survey_reply_is_the_c2_reply() {
 
 #[test]
 fn refund_within_the_review_limit_goes_to_billing_with_a_credit_reply() {
-    let decision = decide(&refund("250"), &seeded_policy());
+    let decision = decide(&refund("250"), &seeded_policy(), &seeded_replies());
     assert_eq!(steps(&decision), [Step::R2, Step::R3, Step::R4]);
     assert_eq!(decision.cancellation, None);
     let r = refund_decision(&decision);
@@ -377,7 +441,7 @@ fn refund_within_the_review_limit_goes_to_billing_with_a_credit_reply() {
 
 #[test]
 fn refund_over_the_review_limit_is_reviewed_by_billing() {
-    let decision = decide(&refund("2,500"), &seeded_policy());
+    let decision = decide(&refund("2,500"), &seeded_policy(), &seeded_replies());
     assert_eq!(steps(&decision), [Step::R5, Step::R6]);
     let r = refund_decision(&decision);
     assert_eq!(r.status, RefundStatus::BillingInProgress);
@@ -406,7 +470,7 @@ fn refund_review_limit_boundaries() {
         ("1,000.01", vec![Step::R5, Step::R6], true),
     ];
     for (amount, expected_steps, needs_review) in rows {
-        let decision = decide(&refund(amount), &seeded_policy());
+        let decision = decide(&refund(amount), &seeded_policy(), &seeded_replies());
         assert_eq!(steps(&decision), expected_steps, "refund {amount}");
         assert_eq!(
             refund_decision(&decision).needs_review,
@@ -414,18 +478,18 @@ fn refund_review_limit_boundaries() {
             "refund {amount}"
         );
     }
-    let decision = decide(&refund("1,000"), &seeded_policy());
+    let decision = decide(&refund("1,000"), &seeded_policy(), &seeded_replies());
     assert!(refund_decision(&decision).reply.contains("$1,000.00"));
 }
 
 #[test]
 fn the_refund_amount_decides_the_refund_path_never_the_ar() {
     let small_refund_big_ar = with_ar(refund("100"), "50,000");
-    let decision = decide(&small_refund_big_ar, &seeded_policy());
+    let decision = decide(&small_refund_big_ar, &seeded_policy(), &seeded_replies());
     assert_eq!(steps(&decision), [Step::R2, Step::R3, Step::R4]);
 
     let big_refund_no_ar = with_ar(refund("5,000"), "-200");
-    let decision = decide(&big_refund_no_ar, &seeded_policy());
+    let decision = decide(&big_refund_no_ar, &seeded_policy(), &seeded_replies());
     assert_eq!(steps(&decision), [Step::R5, Step::R6]);
 }
 
@@ -434,13 +498,13 @@ fn the_refund_amount_decides_the_refund_path_never_the_ar() {
 #[test]
 fn cancel_and_refund_gets_both_decisions_in_procedure_order() {
     let facts = with_ar(cancel_and_refund(smb(), "2,500"), "3,000");
-    let decision = decide(&facts, &seeded_policy());
+    let decision = decide(&facts, &seeded_policy(), &seeded_replies());
     assert_eq!(steps(&decision), [Step::C3, Step::R5, Step::R6]);
     assert_save_task(&decision, SaveTaskAssignee::OriginalRep);
     assert!(refund_decision(&decision).needs_review);
 
     let facts = with_ar(cancel_and_refund(professional(), "250"), "400");
-    let decision = decide(&facts, &seeded_policy());
+    let decision = decide(&facts, &seeded_policy(), &seeded_replies());
     assert_eq!(
         steps(&decision),
         [Step::C2A, Step::C2, Step::R2, Step::R3, Step::R4]
@@ -449,14 +513,14 @@ fn cancel_and_refund_gets_both_decisions_in_procedure_order() {
     assert!(!refund_decision(&decision).needs_review);
 
     let facts = with_ar(cancel_and_refund(professional(), "999.99"), "1,000.01");
-    let decision = decide(&facts, &seeded_policy());
+    let decision = decide(&facts, &seeded_policy(), &seeded_replies());
     assert_eq!(steps(&decision), [Step::C2A, Step::R2, Step::R3, Step::R4]);
 }
 
 #[test]
 fn cancel_and_refund_sends_one_message_with_one_greeting() {
     let facts = cancel_and_refund(essentials(), "1,250");
-    let decision = decide(&facts, &seeded_policy());
+    let decision = decide(&facts, &seeded_policy(), &seeded_replies());
     let message = decision.reply_to_send();
     assert!(message.starts_with("Hi Jane Doe,\n\n"), "{message}");
     assert_eq!(message.matches("Hi Jane Doe,").count(), 1, "{message}");
@@ -470,7 +534,11 @@ fn cancel_and_refund_sends_one_message_with_one_greeting() {
     let refund_at = message.find("refund of $1,250.00").unwrap();
     assert!(survey_at < refund_at, "{message}");
 
-    let decision = decide(&cancel_and_refund(smb(), "10"), &seeded_policy());
+    let decision = decide(
+        &cancel_and_refund(smb(), "10"),
+        &seeded_policy(),
+        &seeded_replies(),
+    );
     let message = decision.reply_to_send();
     assert_eq!(message.matches("Hi Jane Doe,").count(), 1, "{message}");
     assert!(
@@ -487,13 +555,13 @@ fn cancel_and_refund_sends_one_message_with_one_greeting() {
 fn refund_facts_count_only_when_a_refund_is_requested() {
     let mut facts = cancel(essentials());
     facts.refund = Some(refund_facts("50"));
-    let decision = decide(&facts, &seeded_policy());
+    let decision = decide(&facts, &seeded_policy(), &seeded_replies());
     assert_eq!(decision.refund, None);
     assert_eq!(steps(&decision), [Step::C2]);
 
     let mut facts = refund("50");
     facts.refund = None;
-    let decision = decide(&facts, &seeded_policy());
+    let decision = decide(&facts, &seeded_policy(), &seeded_replies());
     assert_eq!(decision.refund, None);
     assert_eq!(decision.cancellation, None);
     assert!(decision.actions.is_empty());
@@ -503,7 +571,7 @@ fn refund_facts_count_only_when_a_refund_is_requested() {
 fn the_reply_addresses_the_customer_by_name() {
     let mut facts = cancel_and_refund(professional_2a(), "75.5");
     facts.customer_name = CustomerName::parse("  Zoë O'Brien ").unwrap();
-    let decision = decide(&facts, &seeded_policy());
+    let decision = decide(&facts, &seeded_policy(), &seeded_replies());
     assert!(decision.reply_to_send().starts_with("Hi Zoë O'Brien,\n\n"));
     assert!(refund_decision(&decision).reply.contains("$75.50"));
 }
@@ -563,6 +631,8 @@ prop_compose! {
             }),
             original_rep: rep,
             retention_owner_name: "Spencer".to_owned(),
+            account_id: "ACC-1".to_owned(),
+            agent_name: "Alex".to_owned(),
         }
     }
 }
@@ -570,7 +640,7 @@ prop_compose! {
 proptest! {
     #[test]
     fn tracks_follow_the_request(facts in any_facts(), policy in any_policy()) {
-        let decision = decide(&facts, &policy);
+        let decision = decide(&facts, &policy, &seeded_replies());
         prop_assert_eq!(decision.cancellation.is_some(), facts.request.includes_cancellation());
         prop_assert_eq!(decision.refund.is_some(), facts.request.includes_refund());
         for action in &decision.actions {
@@ -593,7 +663,7 @@ proptest! {
         facts in any_facts(),
         policy in any_policy(),
     ) {
-        let decision = decide(&facts, &policy);
+        let decision = decide(&facts, &policy, &seeded_replies());
         if let (Some(refund), Some(facts_refund)) = (&decision.refund, &facts.refund) {
             let over = facts_refund.amount.money() > policy.refund_review_limit;
             prop_assert_eq!(refund.needs_review, over);
@@ -614,7 +684,7 @@ proptest! {
         facts in any_facts(),
         policy in any_policy(),
     ) {
-        let decision = decide(&facts, &policy);
+        let decision = decide(&facts, &policy, &seeded_replies());
         if let Some(cancellation) = &decision.cancellation {
             let expected = match facts.level.route {
                 CancellationRoute::SalesCall => true,
@@ -639,7 +709,7 @@ proptest! {
         facts in any_facts(),
         policy in any_policy(),
     ) {
-        let decision = decide(&facts, &policy);
+        let decision = decide(&facts, &policy, &seeded_replies());
         if let Some(assignee) = decision.cancellation.as_ref().and_then(|c| c.save_task) {
             let rep_active = facts.original_rep.as_ref().is_some_and(|rep| rep.active);
             prop_assert_eq!(assignee == SaveTaskAssignee::OriginalRep, rep_active);
@@ -652,7 +722,7 @@ proptest! {
 
     #[test]
     fn the_message_to_send_greets_once(facts in any_facts(), policy in any_policy()) {
-        let decision = decide(&facts, &policy);
+        let decision = decide(&facts, &policy, &seeded_replies());
         let message = decision.reply_to_send();
         let greeting = format!("Hi {},", facts.customer_name);
         prop_assert!(message.starts_with(&greeting));

@@ -12,6 +12,7 @@ use crate::services::health::database_answers;
 use crate::state::AppState;
 
 use super::client_address::client_address;
+use super::cookies::{browser_cookie, login_token_or_new};
 use super::csrf::CsrfFailed;
 use super::current_user::CurrentUser;
 use super::errors::{AppError, render, see_other};
@@ -35,14 +36,9 @@ struct LoginPage {
 }
 
 impl LoginPage {
-    fn new(
-        state: &AppState,
-        session: &TypedSession,
-        username: String,
-        resume: Option<String>,
-    ) -> Self {
+    fn new(state: &AppState, form_token: String, username: String, resume: Option<String>) -> Self {
         LoginPage {
-            layout: Layout::signed_out(session),
+            layout: Layout::signed_out(form_token),
             username,
             error: None,
             notice: None,
@@ -70,22 +66,58 @@ pub struct LoginQuery {
     resume: Option<String>,
 }
 
+/// What the sign-in page says above the form.
+enum Said {
+    Nothing,
+    Notice(&'static str),
+    Error(&'static str),
+}
+
+/// The sign-in page with the username and resume link kept, carrying this
+/// browser's form token (and setting its cookie when the browser has none:
+/// a stranger gets a cookie, never a session row).
+fn sign_in_page(
+    state: &AppState,
+    req: &HttpRequest,
+    (username, resume): (String, Option<String>),
+    said: Said,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let secure = state.settings.cookie_secure;
+    let (token, cookie) = login_token_or_new(req, &state.cookie_key, secure);
+    let mut page = LoginPage::new(state, token, username, resume);
+    match said {
+        Said::Nothing => {}
+        Said::Notice(notice) => page.notice = Some(notice),
+        Said::Error(error) => page.error = Some(error),
+    }
+    let mut response = render(status, &page)?;
+    if let Some(cookie) = cookie {
+        response.add_cookie(&cookie).map_err(anyhow::Error::from)?;
+    }
+    Ok(response)
+}
+
+const RESUME_NOTICE: &str = "Your sign-in expired while you typed. Sign in again and your case form comes back as you left it.";
+const EXPIRED_FORM: &str = "The sign-in form had expired. Please sign in again.";
+const BUSY: &str = "Many people are signing in right now. Wait a few seconds and sign in again.";
+
 pub async fn login_form(
     state: web::Data<AppState>,
-    session: TypedSession,
+    req: HttpRequest,
     user: Option<CurrentUser>,
     query: web::Query<LoginQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(user) = user {
         return Ok(see_other(user.role.home_path()));
     }
-    let mut page = LoginPage::new(&state, &session, String::new(), query.into_inner().resume);
-    if page.resume.is_some() {
-        page.notice = Some(
-            "Your sign-in expired while you typed. Sign in again and your case form comes back as you left it.",
-        );
-    }
-    render(StatusCode::OK, &page)
+    let resume = query.into_inner().resume;
+    let said = if resume.is_some() {
+        Said::Notice(RESUME_NOTICE)
+    } else {
+        Said::Nothing
+    };
+    sign_in_page(&state, &req, (String::new(), resume), said, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -108,35 +140,60 @@ pub async fn login(
         resume,
     } = form.into_inner();
     let resume = resume.filter(|r| !r.is_empty());
-    let mut page = LoginPage::new(&state, &session, username.clone(), resume.clone());
     if req.extensions().get::<CsrfFailed>().is_some() {
-        page.notice = Some("The sign-in form had expired. Please sign in again.");
-        return render(StatusCode::OK, &page);
+        let said = Said::Notice(EXPIRED_FORM);
+        return sign_in_page(&state, &req, (username, resume), said, StatusCode::OK);
     }
     let address = client_address(&req);
+    let typed = (username.clone(), resume.clone());
     match sign_in(&state, &username, TypedPassword::new(password), &address).await? {
-        SignInOutcome::SignedIn { staff_id } => signed_in(&session, staff_id, resume),
-        SignInOutcome::Refused(_) => {
-            page.error = Some(INVALID_CREDENTIALS);
-            render(StatusCode::OK, &page)
+        SignInOutcome::SignedIn { staff_id } => {
+            session_for(&state, &req, &session, (staff_id, &address), resume)
         }
+        SignInOutcome::Refused(_) => {
+            let said = Said::Error(INVALID_CREDENTIALS);
+            sign_in_page(&state, &req, typed, said, StatusCode::OK)
+        }
+        SignInOutcome::Busy => busy(&state, &req, typed),
     }
 }
 
-/// The new session, then the start page, or the case form that was being
+/// Every core is checking passwords: try again in a few seconds (503).
+fn busy(
+    state: &AppState,
+    req: &HttpRequest,
+    typed: (String, Option<String>),
+) -> Result<HttpResponse, AppError> {
+    let status = StatusCode::SERVICE_UNAVAILABLE;
+    let mut response = sign_in_page(state, req, typed, Said::Notice(BUSY), status)?;
+    response.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from_static("5"),
+    );
+    Ok(response)
+}
+
+/// The new session (a new id and a new CSRF token), the browser's id for
+/// a parked form, then the start page, or the case form that was being
 /// typed when the last sign-in expired.
-fn signed_in(
+fn session_for(
+    state: &AppState,
+    req: &HttpRequest,
     session: &TypedSession,
-    staff_id: StaffId,
+    (staff_id, address): (StaffId, &str),
     resume: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     session
-        .sign_in(staff_id)
+        .sign_in(staff_id, address)
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("storing the session: {e}")))?;
-    Ok(match resume {
+    let mut response = match resume {
         Some(token) => see_other(&format!("/cases/new?resume={}", urlencode(&token))),
         None => see_other("/"),
-    })
+    };
+    let secure = state.settings.cookie_secure;
+    let browser = browser_cookie(req, &state.cookie_key, secure);
+    response.add_cookie(&browser).map_err(anyhow::Error::from)?;
+    Ok(response)
 }
 
 fn urlencode(value: &str) -> String {

@@ -12,9 +12,11 @@ use actix_web::web::{Bytes, BytesMut};
 use actix_web::{Error, HttpMessage, ResponseError};
 use futures_util::StreamExt;
 
+use super::cookies::login_token;
 use super::errors::AppError;
 use super::session::TypedSession;
 use super::session_store::STAFF_ID_KEY;
+use crate::state::AppState;
 
 pub const FIELD: &str = "csrf_token";
 
@@ -26,18 +28,32 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone, Copy, Debug)]
 pub struct CsrfFailed;
 
-/// The request's body, or `None` when it is over [`BODY_LIMIT`].
-async fn read_capped(req: &mut ServiceRequest) -> Result<Option<BytesMut>, Error> {
+/// The request's body, or the refusal: over [`BODY_LIMIT`], or broken off.
+async fn read_capped(req: &mut ServiceRequest) -> Result<BytesMut, AppError> {
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
+        let chunk = chunk.map_err(|e| AppError::BadForm(e.to_string()))?;
         if body.len() + chunk.len() > BODY_LIMIT {
-            return Ok(None);
+            return Err(AppError::BodyTooLarge);
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Some(body))
+    Ok(body)
+}
+
+/// Signed in: the session's token. Signed out: the sign-in form's token
+/// from its signed cookie (no session exists to hold one).
+fn expected_token(req: &ServiceRequest, signed_in: bool) -> Option<String> {
+    if signed_in {
+        return TypedSession::expected_csrf_token(&req.get_session());
+    }
+    let state = req.app_data::<actix_web::web::Data<AppState>>()?;
+    login_token(
+        req.request(),
+        &state.cookie_key,
+        state.settings.cookie_secure,
+    )
 }
 
 pub async fn verify_csrf(
@@ -47,12 +63,12 @@ pub async fn verify_csrf(
     if req.method() != Method::POST {
         return Ok(next.call(req).await?.map_into_left_body());
     }
-    let session = req.get_session();
-    let staff_id = session.get::<i32>(STAFF_ID_KEY).ok().flatten();
-    let expected = TypedSession::expected_csrf_token(&session);
+    let staff_id = req.get_session().get::<i32>(STAFF_ID_KEY).ok().flatten();
+    let expected = expected_token(&req, staff_id.is_some());
 
-    let Some(body) = read_capped(&mut req).await? else {
-        return Ok(refuse(req, AppError::BodyTooLarge));
+    let body = match read_capped(&mut req).await {
+        Ok(body) => body,
+        Err(refusal) => return Ok(refuse(req, refusal)),
     };
     let (token, rest) = take_token(&body);
     req.set_payload(actix_web::dev::Payload::from(rest));

@@ -20,10 +20,12 @@ impl Layout {
         }
     }
 
-    pub fn signed_out(session: &TypedSession) -> Layout {
+    /// A page for someone not signed in: its form token comes from the
+    /// sign-in form's cookie (`web::cookies`), never from a session.
+    pub fn signed_out(form_token: String) -> Layout {
         Layout {
             user: None,
-            csrf_token: session.csrf_token(),
+            csrf_token: form_token,
             nav: Vec::new(),
         }
     }
@@ -50,6 +52,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/admin/servers", "Servers"),
             ("/admin/levels", "Levels"),
             ("/admin/policy", "Policy"),
+            ("/admin/replies", "Replies"),
             ("/admin/sla", "Service levels"),
             ("/admin/audit", "Audit log"),
             ("/cases", "Cases"),

@@ -1,12 +1,14 @@
 //! HTTP: handlers by area, extractors, errors, CSRF. Every route is listed here.
 #![warn(clippy::too_many_lines)]
 
+pub mod account;
 pub mod admin;
 pub mod answer;
 pub mod assets;
 pub mod auth;
 pub mod cases;
 pub mod client_address;
+pub mod cookies;
 pub mod csrf;
 pub mod current_user;
 pub mod errors;
@@ -48,6 +50,8 @@ fn page_routes() -> Routes {
             "/billing",
             web::get().to(queues::billing::billing_queue_page),
         ),
+        ("/account/password", web::get().to(account::password_form)),
+        ("/account/sessions", web::get().to(account::sessions)),
     ];
     routes.extend(admin_pages());
     routes
@@ -75,6 +79,7 @@ fn admin_pages() -> Routes {
             web::get().to(admin::reference::list::<Level>),
         ),
         ("/admin/policy", web::get().to(admin::policy::show)),
+        ("/admin/replies", web::get().to(admin::replies::show)),
         ("/admin/sla", web::get().to(admin::sla::show)),
     ]
 }
@@ -98,6 +103,14 @@ fn case_actions() -> Routes {
     vec![
         ("/login", web::post().to(auth::login)),
         ("/logout", web::post().to(auth::logout)),
+        (
+            "/account/password",
+            web::post().to(account::change_password),
+        ),
+        (
+            "/account/sessions/sign-out-others",
+            web::post().to(account::end_other_sessions),
+        ),
         ("/cases", web::post().to(cases::intake::submit)),
         ("/cases/{id}/comments", web::post().to(show::add_comment)),
         (
@@ -152,6 +165,11 @@ fn reference_actions() -> Routes {
         ("/admin/levels/{id}/route", web::post().to(change::<Level>)),
         ("/admin/levels/{id}/retire", web::post().to(retire::<Level>)),
         ("/admin/policy", web::post().to(admin::policy::save)),
+        ("/admin/replies", web::post().to(admin::replies::save)),
+        (
+            "/admin/replies/preview",
+            web::post().to(admin::replies::preview),
+        ),
         ("/admin/sla", web::post().to(admin::sla::save_levels)),
     ]
 }

@@ -9,7 +9,7 @@ use std::future::{Ready, ready};
 
 use crate::domain::StaffId;
 
-use super::session_store::STAFF_ID_KEY;
+use super::session_store::{ADDRESS_KEY, PUBLIC_ID_KEY, STAFF_ID_KEY};
 
 const CSRF_KEY: &str = "csrf";
 const FLASH_KEY: &str = "flash";
@@ -21,11 +21,29 @@ impl TypedSession {
         self.0.get::<StaffId>(STAFF_ID_KEY).ok().flatten()
     }
 
-    /// Signs in under a new session id (against fixation). The CSRF token
-    /// carries over: it is kept server-side and was never readable by others.
-    pub fn sign_in(&self, staff_id: StaffId) -> Result<(), actix_session::SessionInsertError> {
+    /// Signs in under a new session id and a new CSRF token (against
+    /// fixation: nothing a stranger saw before the sign-in works after it).
+    pub fn sign_in(
+        &self,
+        staff_id: StaffId,
+        address: &str,
+    ) -> Result<(), actix_session::SessionInsertError> {
         self.0.renew();
-        self.0.insert(STAFF_ID_KEY, staff_id)
+        self.0.remove(CSRF_KEY);
+        self.0.insert(STAFF_ID_KEY, staff_id)?;
+        self.0.insert(PUBLIC_ID_KEY, new_token())?;
+        self.0.insert(ADDRESS_KEY, address)
+    }
+
+    /// What the person's own sessions page calls this session.
+    pub fn public_id(&self) -> Option<String> {
+        self.0.get::<String>(PUBLIC_ID_KEY).ok().flatten()
+    }
+
+    /// After a password change has ended every other session: this one
+    /// continues under a new id.
+    pub fn renew(&self) {
+        self.0.renew();
     }
 
     pub fn sign_out(&self) {

@@ -22,6 +22,10 @@ type SessionState = HashMap<String, String>;
 
 /// The session key under which the signed-in staff member's id is kept.
 pub const STAFF_ID_KEY: &str = "staff_id";
+/// What the person's own sessions page calls the session (not its key).
+pub const PUBLIC_ID_KEY: &str = "sid";
+/// Where the session signed in from.
+pub const ADDRESS_KEY: &str = "address";
 
 /// Extending the idle timeout is a write; once a minute is often enough.
 const EXTEND_AT_MOST_EVERY_SECONDS: i64 = 60;
@@ -61,6 +65,8 @@ impl SqliteSessionStore {
         Ok(SessionRecord {
             id: id.to_owned(),
             staff_id: staff_id_of(state),
+            public_id: text_of(state, PUBLIC_ID_KEY),
+            address: text_of(state, ADDRESS_KEY),
             state: serde_json::to_string(state)?,
             now,
             idle_expires_at: now + self.idle,
@@ -89,6 +95,12 @@ fn new_key() -> SessionKey {
     SessionKey::try_from(key).expect("64 alphanumeric characters are a valid session key")
 }
 
+fn text_of(state: &SessionState, key: &str) -> Option<String> {
+    state
+        .get(key)
+        .and_then(|json| serde_json::from_str::<String>(json).ok())
+}
+
 fn staff_id_of(state: &SessionState) -> Option<StaffId> {
     state
         .get(STAFF_ID_KEY)
@@ -100,17 +112,22 @@ impl SessionStore for SqliteSessionStore {
         let id = stored_id(session_key);
         let now = self.app.clock.unix();
         let lookup = id.clone();
-        let row = sessions::find(&self.app, lookup)
-            .await
-            .map_err(|e| LoadError::Other(e.into()))?;
+        // A session that cannot be read counts as none: the person is asked
+        // to sign in, and the page still carries the security headers (an
+        // error here would escape every middleware around the sessions).
+        let row = match sessions::find(&self.app, lookup).await {
+            Ok(row) => row,
+            Err(error) => {
+                tracing::error!(error = ?error, "reading a session failed; treated as signed out");
+                return Ok(None);
+            }
+        };
         let Some(row) = row else { return Ok(None) };
         if now >= row.idle_expires_at || now >= row.absolute_expires_at {
             return Ok(None);
         }
         self.remember_extension(&id, row.idle_expires_at);
-        serde_json::from_str(&row.state)
-            .map(Some)
-            .map_err(|e| LoadError::Deserialization(e.into()))
+        Ok(serde_json::from_str(&row.state).ok())
     }
 
     async fn save(&self, state: SessionState, _ttl: &Duration) -> Result<SessionKey, SaveError> {

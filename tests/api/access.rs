@@ -28,6 +28,9 @@ pub const PAGES: &[(&str, &[&str])] = &[
     ("/admin/servers", &[ADMIN]),
     ("/admin/levels", &[ADMIN]),
     ("/admin/policy", &[ADMIN]),
+    ("/admin/replies", &[ADMIN]),
+    ("/account/password", EVERYONE),
+    ("/account/sessions", EVERYONE),
     ("/admin/sla", &[ADMIN]),
 ];
 

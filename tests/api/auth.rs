@@ -73,7 +73,9 @@ async fn a_cookie_replayed_after_sign_out_is_refused() {
     let app = spawn_app().await;
     let browser = app.signed_in("alex").await;
     let cookie = browser.cookie_header().unwrap();
-    browser.page("/login").await; // signed in: redirects, keeps the token
+    // The token of a signed-in page: the sign-in form's no longer counts
+    // once signed in (SPEC §7, the token is replaced at sign-in).
+    browser.page("/cases/new").await;
     let response = browser.post("/logout", &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response).as_deref(), Some("/login"));

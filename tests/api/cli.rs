@@ -97,4 +97,37 @@ fn a_duplicate_username_or_unknown_role_is_a_clear_error_with_exit_code_1() {
     );
     assert_eq!(short.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+
+    let guessable = user_add(
+        &database,
+        &["--username", "erin", "--name", "Erin", "--role", "agent"],
+        "password123456",
+    );
+    assert_eq!(guessable.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&guessable.stderr).contains("too easy to guess"));
+}
+
+#[tokio::test]
+async fn user_add_writes_an_audit_line_like_the_admin_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("rd.sqlite3");
+    let args = ["--username", "casey", "--name", "Casey", "--role", "agent"];
+    assert!(
+        user_add(&database, &args, "a long enough password")
+            .status
+            .success()
+    );
+    let app = spawn_app_with(|s| {
+        s.database = database.clone();
+        s.demo = false;
+    })
+    .await;
+    assert_eq!(
+        app.audit_details(),
+        [(
+            "staff.added".to_owned(),
+            None,
+            "Added Casey (casey) as Agent from the command line".to_owned()
+        )]
+    );
 }

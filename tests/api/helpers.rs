@@ -814,3 +814,57 @@ fn one_or<R>(mut rows: Vec<R>, what: &str) -> R {
     assert_eq!(rows.len(), 1, "{what}");
     rows.pop().expect("one row")
 }
+
+/// The real binary serving `--demo` as a child process; killed when dropped.
+pub struct ServedBinary {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl Drop for ServedBinary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `retention-desk serve --demo` on `database` with `env`, its log
+/// going to `stderr`, and waits until it answers.
+pub async fn serve_binary(
+    database: &std::path::Path,
+    env: &[(&str, &str)],
+    stderr: std::process::Stdio,
+) -> ServedBinary {
+    let port = free_port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_retention-desk"))
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .env("RD_DATABASE", database)
+        .env_remove("RD_LOG_FORMAT")
+        .envs(env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("the server starts");
+    let server = ServedBinary {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        if let Ok(response) = client.get(format!("{}/health", server.base)).send().await
+            && response.status() == StatusCode::OK
+        {
+            return server;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the server did not come up");
+}

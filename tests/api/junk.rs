@@ -10,7 +10,8 @@ use crate::helpers::*;
 fn fields_of(route: &str) -> &'static [&'static str] {
     match route {
         "/login" => &["username", "password", "resume"],
-        "/logout" => &[],
+        "/logout" | "/account/sessions/sign-out-others" => &[],
+        "/account/password" => &["current_password", "new_password", "repeat_password"],
         "/cases" => &[
             "customer_name",
             "account_id",
@@ -41,6 +42,14 @@ fn fields_of(route: &str) -> &'static [&'static str] {
         "/admin/levels" => &["name", "rank", "route"],
         "/admin/levels/{id}/route" => &["route"],
         "/admin/policy" => &["ar_limit", "refund_review_limit"],
+        "/admin/replies" | "/admin/replies/preview" => &[
+            "greeting",
+            "sign_off",
+            "exit_survey",
+            "save_call",
+            "credit",
+            "review",
+        ],
         "/admin/sla" => &[
             "save_call_hours",
             "refund_hours",
@@ -89,6 +98,8 @@ const TABLES: &[&str] = &[
     "servers",
     "customer_levels",
     "policy_versions",
+    "reply_versions",
+    "not_saved_replies",
 ];
 
 fn encode(pairs: &[(&str, &str)]) -> String {

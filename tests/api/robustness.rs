@@ -1,7 +1,7 @@
 //! Crashes and concurrency lose nothing: a case acknowledged with a 303
 //! survives `kill -9`, and many people at once never see "database is locked".
 
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -10,51 +10,9 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Starts the real binary as a child process and waits until it answers.
-async fn serve(database: &std::path::Path) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_retention-desk"))
-        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
-        .env("RD_DATABASE", database)
-        .env("RD_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server starts");
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        if let Ok(response) = client.get(format!("{}/health", server.base)).send().await
-            && response.status() == StatusCode::OK
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not come up");
+async fn serve(database: &std::path::Path) -> ServedBinary {
+    serve_binary(database, &[("RD_LOG", "warn")], Stdio::null()).await
 }
 
 async fn signed_in(base: &str, username: &str) -> Browser {

@@ -124,11 +124,11 @@ fn is_executable(path: &Path) -> bool {
         .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-fn in_ci() -> bool {
+pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-fn skip_or_fail(name: &str, missing: &str) {
+pub fn skip_or_fail(name: &str, missing: &str) {
     let install = "install it with: sudo apt-get install chromium chromium-driver \
                    (or point $CHROMEDRIVER and $CHROME at your own)";
     if in_ci() {

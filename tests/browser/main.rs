@@ -7,6 +7,7 @@
 //! `RD_SCREENSHOTS=docs/screenshots cargo test --test browser` also saves
 //! the README's screenshots.
 
+mod accessibility;
 mod cancellations;
 mod cases;
 mod harness;

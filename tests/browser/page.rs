@@ -195,6 +195,146 @@ impl Page {
         Some(normalise(&error.text().await.unwrap_or_default()))
     }
 
+    /// Runs axe-core (its source in `axe`) on the page on screen with the
+    /// WCAG 2.2 AA tags of SPEC §13; each violation as "rule: element, …".
+    pub async fn axe_violations(&self, axe: &str) -> Vec<String> {
+        self.client
+            .execute(axe, Vec::new())
+            .await
+            .expect("axe-core loads into the page");
+        let run = r#"
+            const done = arguments[arguments.length - 1];
+            const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+            axe.run(document, { runOnly: { type: 'tag', values: tags } })
+              .then(result => done(result.violations.map(v =>
+                  v.id + ' (' + v.help + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+              .catch(error => done(['axe could not run: ' + error]));
+        "#;
+        let found = self
+            .client
+            .execute_async(run, Vec::new())
+            .await
+            .expect("axe-core runs");
+        serde_json::from_value(found).expect("a list of violations")
+    }
+
+    /// Presses keys on whatever has the focus, as a person at the keyboard.
+    pub async fn press(&self, keys: &str) {
+        let focused = self
+            .client
+            .active_element()
+            .await
+            .expect("an element with the focus");
+        focused
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|e| panic!("pressing {keys:?}: {e}"));
+    }
+
+    /// Presses Tab until the control labelled `label` has the focus.
+    pub async fn tab_to(&self, label: &str) {
+        let target = self.everywhere().control(label).await;
+        let id = target.attr("id").await.ok().flatten().unwrap_or_default();
+        let tab = char::from(fantoccini::key::Key::Tab).to_string();
+        for _ in 0..80 {
+            let focused = self.client.active_element().await.ok();
+            let focused_id = match focused {
+                Some(element) => element.attr("id").await.ok().flatten(),
+                None => None,
+            };
+            if focused_id.as_deref() == Some(id.as_str()) {
+                return;
+            }
+            self.press(&tab).await;
+        }
+        panic!("Tab never reached {label:?} on {}", self.path().await);
+    }
+
+    /// Presses Tab until the element with `id` has the focus.
+    pub async fn tab_to_id(&self, id: &str) {
+        let tab = char::from(fantoccini::key::Key::Tab).to_string();
+        for _ in 0..80 {
+            if let Ok(element) = self.client.active_element().await
+                && element.attr("id").await.ok().flatten().as_deref() == Some(id)
+            {
+                return;
+            }
+            self.press(&tab).await;
+        }
+        panic!("Tab never reached #{id} on {}", self.path().await);
+    }
+
+    /// The save task on `/tasks` that links to case `case`.
+    pub async fn task_of_case(&self, case: u32) -> String {
+        let row = self.row_with_link(&format!("Case {case}"));
+        let form = self
+            .find(
+                &format!("{}//form[contains(@action, '/outcome')]", row.xpath),
+                "the task's outcome form",
+            )
+            .await;
+        let action = form.attr("action").await.ok().flatten().unwrap_or_default();
+        action
+            .trim_start_matches("/tasks/")
+            .trim_end_matches("/outcome")
+            .to_owned()
+    }
+
+    /// Takes the label (and any other name) away from the control labelled
+    /// `label`: a deliberately broken page, to see the check catch it.
+    pub async fn remove_label_of(&self, label: &str) {
+        let control = self.everywhere().control(label).await;
+        let id = control
+            .attr("id")
+            .await
+            .ok()
+            .flatten()
+            .expect("the control has an id");
+        let script = r#"
+            const id = arguments[0];
+            document.querySelectorAll('label[for="' + id + '"]').forEach(l => l.remove());
+            const control = document.getElementById(id);
+            ['aria-label', 'aria-labelledby', 'placeholder', 'title'].forEach(a => control.removeAttribute(a));
+        "#;
+        self.client
+            .execute(script, vec![serde_json::Value::String(id)])
+            .await
+            .expect("the label is removed");
+    }
+
+    /// Presses Tab until the button saying `text` has the focus.
+    pub async fn tab_to_button(&self, text: &str) {
+        let tab = char::from(fantoccini::key::Key::Tab).to_string();
+        for _ in 0..80 {
+            if let Ok(element) = self.client.active_element().await
+                && element.tag_name().await.is_ok_and(|t| t == "button")
+                && normalise(&element.text().await.unwrap_or_default()) == text
+            {
+                return;
+            }
+            self.press(&tab).await;
+        }
+        panic!(
+            "Tab never reached the button {text:?} on {}",
+            self.path().await
+        );
+    }
+
+    /// Presses a key that leaves the page (Enter on a button, a link) and
+    /// waits for the next one.
+    pub async fn press_and_wait_for_next_page(&self, keys: &str) {
+        let old_root = self
+            .client
+            .find(Locator::XPath("/html"))
+            .await
+            .expect("the page's root element");
+        self.press(keys).await;
+        let deadline = Deadline::new(format!("the page after pressing {keys:?}"));
+        while old_root.tag_name().await.is_ok() {
+            deadline.tick().await;
+        }
+    }
+
     /// Saves the viewport as `name` in `$RD_SCREENSHOTS` when it is set.
     pub async fn screenshot(&self, name: &str) {
         let Some(folder) = std::env::var_os("RD_SCREENSHOTS").filter(|f| !f.is_empty()) else {
@@ -323,7 +463,7 @@ impl Scope<'_> {
     }
 
     /// The control that the `<label>` reading `label` is for.
-    async fn control(&self, label: &str) -> Element {
+    pub async fn control(&self, label: &str) -> Element {
         let xpath = format!(
             "{}//label[normalize-space()={}]",
             self.xpath,

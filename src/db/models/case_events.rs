@@ -46,12 +46,19 @@ pub fn append_line(
     append(conn, case_id, actor_id, line.kind, &line.body, at)
 }
 
-/// The whole log of one case, oldest first.
-pub fn for_case(conn: &mut SqliteConnection, case_id: CaseId) -> QueryResult<Vec<CaseEventRow>> {
-    case_events::table
+/// Up to `limit` entries of one case's log older than `before` (all when
+/// `None`), newest first.
+pub fn newest_for_case(
+    conn: &mut SqliteConnection,
+    case_id: CaseId,
+    before: Option<i32>,
+    limit: i64,
+) -> QueryResult<Vec<CaseEventRow>> {
+    let mut query = case_events::table
         .left_join(staff::table)
         .filter(case_events::case_id.eq(case_id))
-        .order(case_events::id.asc())
+        .order(case_events::id.desc())
+        .limit(limit)
         .select((
             case_events::id,
             case_events::at,
@@ -59,5 +66,9 @@ pub fn for_case(conn: &mut SqliteConnection, case_id: CaseId) -> QueryResult<Vec
             case_events::body,
             staff::full_name.nullable(),
         ))
-        .load(conn)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(case_events::id.lt(before));
+    }
+    query.load(conn)
 }

@@ -2,19 +2,27 @@ use diesel::prelude::*;
 
 use crate::db::schema::login_failures;
 
-pub fn record(
+/// Counts a sign-in attempt against both limits before its password is
+/// checked; returns the row, which `release` removes when the password
+/// turns out right (only failures count).
+pub fn reserve(
     conn: &mut SqliteConnection,
     username: &str,
     address: &str,
     at: i64,
-) -> QueryResult<usize> {
+) -> QueryResult<i32> {
     diesel::insert_into(login_failures::table)
         .values((
             login_failures::username.eq(username),
             login_failures::address.eq(address),
             login_failures::at.eq(at),
         ))
-        .execute(conn)
+        .returning(login_failures::id)
+        .get_result(conn)
+}
+
+pub fn release(conn: &mut SqliteConnection, id: i32) -> QueryResult<usize> {
+    diesel::delete(login_failures::table.find(id)).execute(conn)
 }
 
 pub fn count_for_username_since(

@@ -10,6 +10,7 @@ pub mod health;
 pub mod login_failures;
 pub mod outbox;
 pub mod reference;
+pub mod replies;
 pub mod save_tasks;
 pub mod service_levels;
 pub mod sessions;

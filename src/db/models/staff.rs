@@ -65,6 +65,13 @@ impl StaffRow {
             .optional()
     }
 
+    pub fn password_hash(conn: &mut SqliteConnection, id: StaffId) -> QueryResult<String> {
+        staff::table
+            .find(id)
+            .select(staff::password_hash)
+            .first(conn)
+    }
+
     pub fn credentials(
         conn: &mut SqliteConnection,
         username: &str,

@@ -2,15 +2,19 @@
 
 use diesel::prelude::*;
 
-use crate::domain::CaseId;
+use crate::domain::{CaseId, StaffId};
 
-use crate::db::schema::{case_submissions, parked_forms};
+use crate::db::schema::{case_submissions, cases, parked_forms};
 
-/// The case a form token already created, if any.
-pub fn case_for_token(conn: &mut SqliteConnection, token: &str) -> QueryResult<Option<CaseId>> {
+/// The case a form token already created, if any, and who submitted it.
+pub fn case_for_token(
+    conn: &mut SqliteConnection,
+    token: &str,
+) -> QueryResult<Option<(CaseId, StaffId)>> {
     case_submissions::table
-        .find(token)
-        .select(case_submissions::case_id)
+        .inner_join(cases::table)
+        .filter(case_submissions::token.eq(token))
+        .select((case_submissions::case_id, cases::submitted_by))
         .first(conn)
         .optional()
 }
@@ -30,28 +34,44 @@ pub fn record_token(
         .execute(conn)
 }
 
-pub fn park(conn: &mut SqliteConnection, token: &str, body: &str, now: i64) -> QueryResult<usize> {
-    // Parked forms are kept a day; older ones are swept here.
+/// Parks a typed form for `browser`, replacing the one it had parked
+/// before (one per browser). Forms are kept a day; older ones are swept here.
+pub fn park(
+    conn: &mut SqliteConnection,
+    browser: &str,
+    token: &str,
+    body: &str,
+    now: i64,
+) -> QueryResult<usize> {
     diesel::delete(parked_forms::table.filter(parked_forms::created_at.lt(now - 24 * 60 * 60)))
         .execute(conn)?;
+    diesel::delete(parked_forms::table.filter(parked_forms::browser.eq(browser))).execute(conn)?;
     diesel::insert_into(parked_forms::table)
         .values((
             parked_forms::token.eq(token),
+            parked_forms::browser.eq(browser),
             parked_forms::body.eq(body),
             parked_forms::created_at.eq(now),
         ))
         .execute(conn)
 }
 
-/// Takes a parked form out (it is shown once).
-pub fn unpark(conn: &mut SqliteConnection, token: &str) -> QueryResult<Option<String>> {
-    let body = parked_forms::table
-        .find(token)
+/// Takes a parked form out (it is shown once), only for the browser it
+/// was parked for.
+pub fn unpark(
+    conn: &mut SqliteConnection,
+    browser: &str,
+    token: &str,
+) -> QueryResult<Option<String>> {
+    let mine = parked_forms::table
+        .filter(parked_forms::token.eq(token))
+        .filter(parked_forms::browser.eq(browser));
+    let body = mine
         .select(parked_forms::body)
         .first::<String>(conn)
         .optional()?;
     if body.is_some() {
-        diesel::delete(parked_forms::table.find(token)).execute(conn)?;
+        diesel::delete(mine).execute(conn)?;
     }
     Ok(body)
 }

@@ -7,7 +7,9 @@ use diesel::sql_types::{BigInt, Bool, Integer, Text};
 use diesel::sqlite::Sqlite;
 
 use crate::db::schema::cases;
-use crate::domain::{CancellationStatus, CaseId, CaseState, Money, RefundStatus, RequestKind};
+use crate::domain::{
+    CancellationStatus, CaseId, CaseState, Money, RefundStatus, RequestKind, SearchText,
+};
 
 /// How many trailing characters of an ID-like search go to the trigram index.
 const ID_SUFFIX: usize = 5;
@@ -56,7 +58,7 @@ impl TrackFilter {
 
 #[derive(Debug, Clone, Default)]
 pub struct CaseListQuery {
-    pub search: Option<String>,
+    pub search: Option<SearchText>,
     pub state: Option<CaseState>,
     pub track: Option<TrackFilter>,
     /// Show cases older than this id (the next page).
@@ -99,6 +101,16 @@ pub struct CaseListPage {
     pub next_before: Option<CaseId>,
 }
 
+impl CaseListPage {
+    /// No rows (a refused search).
+    pub fn empty() -> CaseListPage {
+        CaseListPage {
+            rows: Vec::new(),
+            next_before: None,
+        }
+    }
+}
+
 /// One page of `page_size` cases, newest first.
 pub fn page(
     conn: &mut SqliteConnection,
@@ -121,12 +133,7 @@ pub fn page(
         .order(cases::id.desc())
         .limit(page_size + 1)
         .into_boxed();
-    if let Some(search) = query
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(search) = query.search.as_ref().map(SearchText::as_str) {
         if search.chars().count() >= 3 {
             return trigram_search_in(conn, query, search, page_size).map(into_page(page_size));
         }

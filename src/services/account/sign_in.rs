@@ -1,7 +1,14 @@
 //! Signing in, with throttling per username and per address (SPEC §7).
+//!
+//! An attempt takes its place in both limits before its password is
+//! checked (a row in `login_failures`), so a burst of guesses sent at once
+//! checks at most as many as the limit allows; the place is given back when
+//! the password is right, so an office signing in together is never
+//! locked out. Throttled attempts write nothing.
 
 use diesel::SqliteConnection;
 
+use crate::auth::passwords::Verdict;
 use crate::auth::throttle::{
     ADDRESS_WINDOW_SECONDS, RecentFailures, RefusalReason, USERNAME_FAILURE_LIMIT,
     USERNAME_WINDOW_SECONDS,
@@ -9,6 +16,7 @@ use crate::auth::throttle::{
 use crate::db::models::login_failures;
 use crate::db::models::staff::{Credentials, StaffRow};
 use crate::domain::{StaffId, TypedPassword};
+use crate::logging::Escaped;
 use crate::services::ServiceError;
 use crate::state::AppState;
 
@@ -20,6 +28,14 @@ pub enum SignInOutcome {
     /// Wrong password, unknown or departed user, or throttled: the person
     /// sees only "Invalid username or password".
     Refused(RefusalReason),
+    /// Too many sign-ins at once: the password was not checked; try again.
+    Busy,
+}
+
+/// The attempt's place in the limits, and who the username names.
+struct Reserved {
+    place: i32,
+    credentials: Option<Credentials>,
 }
 
 pub async fn sign_in(
@@ -30,72 +46,97 @@ pub async fn sign_in(
 ) -> Result<SignInOutcome, ServiceError> {
     let username = username.trim().to_lowercase();
     let now = app.clock.unix();
-    let (credentials, failures) = {
+    let reserved = {
         let (username, address) = (username.clone(), address.to_owned());
         app.db
-            .read(
-                move |conn| -> Result<(Option<Credentials>, RecentFailures), ServiceError> {
-                    let failures = RecentFailures {
-                        for_username: login_failures::count_for_username_since(
-                            conn,
-                            &username,
-                            now - USERNAME_WINDOW_SECONDS,
-                        )?,
-                        from_address: login_failures::count_for_address_since(
-                            conn,
-                            &address,
-                            now - ADDRESS_WINDOW_SECONDS,
-                        )?,
-                    };
-                    Ok((StaffRow::credentials(conn, &username)?, failures))
-                },
-            )
+            .write(move |conn| reserve(conn, &username, &address, now))
             .await?
     };
-    if let Some(reason) = failures.throttled() {
-        tracing::warn!(username = %username, address = %address, ?reason, "sign-in refused: throttled");
-        return Ok(SignInOutcome::Refused(reason));
-    }
-
+    let Reserved { place, credentials } = match reserved {
+        Ok(reserved) => reserved,
+        Err(reason) => {
+            tracing::warn!(username = %Escaped(&username), address = %Escaped(address), ?reason, "sign-in refused: throttled");
+            return Ok(SignInOutcome::Refused(reason));
+        }
+    };
     let stored_hash = credentials.as_ref().map(|c| c.password_hash.clone());
-    let matches = app.passwords.verify(password, stored_hash).await?;
-    let outcome = match (&credentials, matches) {
-        (Some(c), true) if c.departed_at.is_none() => SignInOutcome::SignedIn { staff_id: c.id },
-        (Some(_), true) => SignInOutcome::Refused(RefusalReason::Departed),
+    let verdict = app.passwords.verify(password, stored_hash).await?;
+    let outcome = match (&credentials, verdict) {
+        (_, Verdict::Busy) => SignInOutcome::Busy,
+        (Some(c), Verdict::Matches) if c.departed_at.is_none() => {
+            SignInOutcome::SignedIn { staff_id: c.id }
+        }
+        (Some(_), Verdict::Matches) => SignInOutcome::Refused(RefusalReason::Departed),
         _ => SignInOutcome::Refused(RefusalReason::BadCredentials),
     };
-    record(app, &outcome, username, address.to_owned(), now).await?;
+    settle(app, &outcome, place, now).await?;
+    let (username, address) = (Escaped(&username), Escaped(address));
+    match outcome {
+        SignInOutcome::SignedIn { .. } => {
+            tracing::info!(username = %username, address = %address, "signed in")
+        }
+        SignInOutcome::Busy => {
+            tracing::warn!(username = %username, address = %address, "sign-in deferred: every core is hashing")
+        }
+        SignInOutcome::Refused(reason) => {
+            tracing::warn!(username = %username, address = %address, ?reason, "sign-in failed")
+        }
+    }
     Ok(outcome)
 }
 
-/// Writes the sign-in (its time) or the failure (counted for the limits).
-async fn record(
+/// Counts the failures in both windows, this attempt's place included
+/// when there is room; a throttled attempt gets no place.
+fn reserve(
+    conn: &mut SqliteConnection,
+    username: &str,
+    address: &str,
+    now: i64,
+) -> Result<Result<Reserved, RefusalReason>, ServiceError> {
+    let failures = RecentFailures {
+        for_username: login_failures::count_for_username_since(
+            conn,
+            username,
+            now - USERNAME_WINDOW_SECONDS,
+        )?,
+        from_address: login_failures::count_for_address_since(
+            conn,
+            address,
+            now - ADDRESS_WINDOW_SECONDS,
+        )?,
+    };
+    if let Some(reason) = failures.throttled() {
+        return Ok(Err(reason));
+    }
+    Ok(Ok(Reserved {
+        place: login_failures::reserve(conn, username, address, now)?,
+        credentials: StaffRow::credentials(conn, username)?,
+    }))
+}
+
+/// A right password gives its place back and is recorded as the person's
+/// last sign-in; so does an attempt whose password was never checked. A
+/// failure keeps its place: it is the counted failure.
+async fn settle(
     app: &AppState,
     outcome: &SignInOutcome,
-    username: String,
-    address: String,
+    place: i32,
     now: i64,
 ) -> Result<(), ServiceError> {
-    match *outcome {
-        SignInOutcome::SignedIn { staff_id } => {
-            app.db
-                .write(move |conn| {
-                    Ok::<_, ServiceError>(StaffRow::record_sign_in(conn, staff_id, now)?)
-                })
-                .await?;
-            tracing::info!(username = %username, address = %address, "signed in");
-        }
-        SignInOutcome::Refused(reason) => {
-            let (logged_username, logged_address) = (username.clone(), address.clone());
-            app.db
-                .write(move |conn| {
-                    Ok::<_, ServiceError>(login_failures::record(conn, &username, &address, now)?)
-                })
-                .await?;
-            tracing::warn!(username = %logged_username, address = %logged_address, ?reason, "sign-in failed");
-        }
-    }
-    Ok(())
+    let signed_in = match *outcome {
+        SignInOutcome::SignedIn { staff_id } => Some(staff_id),
+        SignInOutcome::Busy => None,
+        SignInOutcome::Refused(_) => return Ok(()),
+    };
+    app.db
+        .write(move |conn| {
+            login_failures::release(conn, place)?;
+            if let Some(staff_id) = signed_in {
+                StaffRow::record_sign_in(conn, staff_id, now)?;
+            }
+            Ok(())
+        })
+        .await
 }
 
 /// Usernames refused right now because of too many failures.

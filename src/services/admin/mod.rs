@@ -1,10 +1,11 @@
 //! What admins manage: staff, the reference data (servers, levels), the
-//! policy, and the overview with the audit log.
+//! policy, the replies, and the overview with the audit log.
 
 pub mod new_staff;
 pub mod overview;
 pub mod policy;
 pub mod reference;
+pub mod replies;
 pub mod service_levels;
 pub mod slack_member;
 pub mod staff;

@@ -3,6 +3,7 @@
 
 use diesel::SqliteConnection;
 
+use crate::db::models::admin_audit;
 use crate::db::models::staff::{NewStaffRow, StaffRow};
 use crate::domain::{FullName, Role, StaffId, Username};
 use crate::services::ServiceError;
@@ -41,5 +42,25 @@ pub fn insert_staff(
             created_at: now,
         },
     )?;
+    Ok(id)
+}
+
+/// `retention-desk user add`: the person, and the audit line an admin's
+/// "Add staff member" writes too (with no admin to name). Runs inside the
+/// caller's transaction.
+pub fn add_from_command_line(
+    conn: &mut SqliteConnection,
+    member: &NewStaffMember,
+    password_hash: &str,
+    now: i64,
+) -> Result<StaffId, ServiceError> {
+    let id = insert_staff(conn, member, password_hash, now)?;
+    let detail = format!(
+        "Added {} ({}) as {} from the command line",
+        member.full_name.as_str(),
+        member.username,
+        member.role.label()
+    );
+    admin_audit::record(conn, None, "staff.added", &detail, now)?;
     Ok(id)
 }

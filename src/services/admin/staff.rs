@@ -137,13 +137,14 @@ pub async fn add_staff_member(
         .await
 }
 
-/// "Reset password": sets a new password and ends the person's other
-/// sessions (whoever knew the old password is signed out).
+/// "Reset password": sets a new password and ends the person's sessions —
+/// all of them, or, when admins reset their own, all but `this_session`.
 pub async fn reset_password(
     app: &AppState,
     actor: Actor,
     staff_id: StaffId,
     password: Password,
+    this_session: Option<String>,
 ) -> Result<StaffMember, ServiceError> {
     let person = self::person(app, actor, staff_id).await?;
     if person.departed_at.is_some() {
@@ -158,9 +159,10 @@ pub async fn reset_password(
         .write(move |conn| {
             let person = StaffRow::find(conn, staff_id)?;
             StaffRow::set_password_hash(conn, staff_id, &hash)?;
-            if staff_id != actor.id {
-                sessions::end_all_of(conn, staff_id)?;
-            }
+            match this_session.as_deref().filter(|_| staff_id == actor.id) {
+                Some(keep) => sessions::end_others_of(conn, staff_id, keep)?,
+                None => sessions::end_all_of(conn, staff_id)?,
+            };
             let detail = format!(
                 "Reset the password of {} ({})",
                 person.full_name, person.username

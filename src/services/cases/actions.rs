@@ -6,24 +6,27 @@ use crate::db::models::cases::CaseRow;
 use crate::db::models::save_tasks::SaveTaskRow;
 use crate::domain::case_log;
 use crate::domain::{CancellationStatus, CaseId, Role, has_control_characters};
+use crate::limits::COMMENTS_PER_MINUTE;
 use crate::services::{Actor, FieldErrors, ServiceError};
 use crate::state::AppState;
 
 use super::view::load_case_in;
 
-pub const COMMENT_MAX_CHARS: usize = 5_000;
+/// A comment's length (SPEC §7), and a withdrawal reason's.
+pub const COMMENT_MAX_CHARS: usize = 2_000;
+pub const REASON_MAX_CHARS: usize = 5_000;
 
 /// Trimmed text that must be there, short enough and free of control characters.
 pub fn required_text(
     field: &'static str,
     text: &str,
-    missing: &str,
+    (missing, max): (&str, usize),
 ) -> Result<String, ServiceError> {
     let text = text.trim();
     let problem = if text.is_empty() {
         missing.to_owned()
-    } else if text.chars().count() > COMMENT_MAX_CHARS {
-        format!("Keep it under {COMMENT_MAX_CHARS} characters")
+    } else if text.chars().count() > max {
+        format!("Keep it to {max} characters")
     } else if has_control_characters(text) {
         "Remove the control characters from the text".to_owned()
     } else {
@@ -39,7 +42,19 @@ pub async fn add_comment(
     case_id: CaseId,
     text: &str,
 ) -> Result<(), ServiceError> {
-    let text = required_text("comment", text, "Write the comment first")?;
+    let text = required_text(
+        "comment",
+        text,
+        ("Write the comment first", COMMENT_MAX_CHARS),
+    )?;
+    if !app.limits.allow_comment(actor.id) {
+        return Err(ServiceError::field(
+            "comment",
+            format!(
+                "You have added {COMMENTS_PER_MINUTE} comments in the last minute: wait a moment and add this one again"
+            ),
+        ));
+    }
     let now = app.clock.unix();
     app.db
         .write(move |conn| {
@@ -96,7 +111,8 @@ pub async fn withdraw(
     reason: &str,
 ) -> Result<(), ServiceError> {
     actor.require(Role::Agent)?;
-    let reason = required_text("withdraw_reason", reason, "Say why the case is withdrawn")?;
+    let missing = "Say why the case is withdrawn";
+    let reason = required_text("withdraw_reason", reason, (missing, REASON_MAX_CHARS))?;
     let now = app.clock.unix();
     app.db
         .write(move |conn| {

@@ -1,13 +1,15 @@
-//! CSV export of cases with the same filters as `/cases`, streamed: rows are
-//! read in keyset batches and sent on as they are written, so a million
-//! cases never sit in memory at once.
+//! CSV export of cases with the same filters as `/cases`, streamed: rows
+//! are read in keyset batches, each batch on a reader taken for that read
+//! only, and sent on as they are written. A client that stops reading is
+//! given up after `RD`'s export stall timeout, so it holds nothing.
 
 use actix_web::web::Bytes;
 use tokio::sync::mpsc;
 
-use crate::db::views::case_list::{self, CaseListQuery};
+use crate::db::views::case_list::{self, CaseListPage, CaseListQuery};
 use crate::domain::{CancellationStatus, RefundStatus};
 use crate::format::Formatter;
+use crate::services::ServiceError;
 use crate::state::AppState;
 
 const BATCH: i64 = 1_000;
@@ -25,62 +27,99 @@ pub const HEADER: [&str; 10] = [
     "state",
 ];
 
+type Chunk = Result<Bytes, std::io::Error>;
+
 /// Starts the export; the receiver yields CSV chunks until the last row.
-pub fn export_cases(
-    state: &AppState,
-    query: CaseListQuery,
-) -> mpsc::Receiver<Result<Bytes, std::io::Error>> {
+pub fn export_cases(app: &AppState, query: CaseListQuery) -> mpsc::Receiver<Chunk> {
     let (sender, receiver) = mpsc::channel(4);
-    let db = state.db.clone();
-    let fmt = Formatter::for_state(state);
-    tokio::task::spawn_blocking(move || {
-        if let Err(error) = write_all(&db, query, &fmt, &sender) {
+    let app = app.clone();
+    actix_web::rt::spawn(async move {
+        if let Err(error) = write_all(&app, query, &sender).await {
             tracing::error!(error = ?error, "CSV export stopped");
-            let _ = sender.blocking_send(Err(std::io::Error::other("export failed")));
+            let _ = sender.try_send(Err(std::io::Error::other("export failed")));
         }
     });
     receiver
 }
 
-fn write_all(
-    db: &crate::db::Db,
+async fn write_all(
+    app: &AppState,
     mut query: CaseListQuery,
-    fmt: &Formatter,
-    sender: &mpsc::Sender<Result<Bytes, std::io::Error>>,
+    sender: &mpsc::Sender<Chunk>,
 ) -> anyhow::Result<()> {
-    let mut conn = db.reader_blocking()?;
+    let fmt = Formatter::for_state(app);
+    let stall = app.settings.export_stall_timeout;
     let mut first = true;
     loop {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        if std::mem::take(&mut first) {
-            writer.write_record(HEADER)?;
-        }
-        let page = case_list::page(&mut conn, &query, BATCH)?;
-        for row in &page.rows {
-            writer.write_record([
-                row.id.to_string(),
-                fmt.time(&row.created_at),
-                row.customer_name.clone(),
-                row.account_id.clone(),
-                row.request.as_str().to_owned(),
-                row.ar_balance.plain(),
-                row.refund_amount.map(|m| m.plain()).unwrap_or_default(),
-                row.cancellation_status
-                    .map_or("", CancellationStatus::label)
-                    .to_owned(),
-                row.refund_status.map_or("", RefundStatus::label).to_owned(),
-                if row.is_open { "Open" } else { "Closed" }.to_owned(),
-            ])?;
-        }
-        let chunk = writer
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
-        if sender.blocking_send(Ok(Bytes::from(chunk))).is_err() {
-            return Ok(()); // the browser went away
+        let batch = query.clone();
+        let page: CaseListPage = app
+            .db
+            .read(move |conn| Ok::<_, ServiceError>(case_list::page(conn, &batch, BATCH)?))
+            .await?;
+        let chunk = csv_chunk(&page, &fmt, std::mem::take(&mut first))?;
+        match sender.send_timeout(Ok(Bytes::from(chunk)), stall).await {
+            Ok(()) => {}
+            Err(mpsc::error::SendTimeoutError::Timeout(_)) => {
+                tracing::warn!("CSV export given up: the client stopped reading");
+                return Ok(());
+            }
+            // The browser went away.
+            Err(mpsc::error::SendTimeoutError::Closed(_)) => return Ok(()),
         }
         match page.next_before {
             Some(before) => query.before = Some(before),
             None => return Ok(()),
         }
+    }
+}
+
+fn csv_chunk(page: &CaseListPage, fmt: &Formatter, header: bool) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    if header {
+        writer.write_record(HEADER)?;
+    }
+    for row in &page.rows {
+        writer.write_record([
+            row.id.to_string(),
+            fmt.time(&row.created_at),
+            spreadsheet_safe(&row.customer_name),
+            spreadsheet_safe(&row.account_id),
+            row.request.as_str().to_owned(),
+            row.ar_balance.plain(),
+            row.refund_amount.map(|m| m.plain()).unwrap_or_default(),
+            row.cancellation_status
+                .map_or("", CancellationStatus::label)
+                .to_owned(),
+            row.refund_status.map_or("", RefundStatus::label).to_owned(),
+            if row.is_open { "Open" } else { "Closed" }.to_owned(),
+        ])?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("writing CSV: {e}"))
+}
+
+/// Text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab or
+/// carriage return first) gets a leading `'`, so it stays text. Amounts
+/// are written apart and stay numbers.
+pub fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn formulas_become_text_and_the_rest_is_kept() {
+        for formula in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        assert_eq!(spreadsheet_safe("Acme Inc."), "Acme Inc.");
+        assert_eq!(spreadsheet_safe("ACC-1=2"), "ACC-1=2");
     }
 }

@@ -20,10 +20,10 @@ use crate::domain::{
 };
 use crate::notify::slack::heads_up_text;
 use crate::procedure::{
-    CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, SaveTaskAssignee, ServerFacts,
-    decide,
+    CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, Replies, SaveTaskAssignee,
+    ServerFacts, decide,
 };
-use crate::services::{Actor, FieldErrors, ServiceError, policies};
+use crate::services::{Actor, FieldErrors, ServiceError, policies, replies};
 use crate::state::AppState;
 
 /// A new case as the agent typed it, already parsed.
@@ -142,8 +142,16 @@ fn submit_in(
     slack: &SlackConfig,
     now: i64,
 ) -> Result<Submitted, ServiceError> {
-    if let Some(case_id) = submissions::case_for_token(conn, &s.token)? {
-        return Ok(Submitted::AlreadyCreated(case_id));
+    // A one-time form token leads only its own agent back to the case it
+    // created (a double click, a browser retry).
+    match submissions::case_for_token(conn, &s.token)? {
+        Some((case_id, by)) if by == agent_id => return Ok(Submitted::AlreadyCreated(case_id)),
+        Some(_) => {
+            return Err(ServiceError::refused(
+                "This form was already used. Open a new case form and submit it again.",
+            ));
+        }
+        None => {}
     }
 
     let mut errors = FieldErrors::default();
@@ -179,9 +187,12 @@ fn submit_in(
     }
 
     let policy = policies::current(conn)?;
+    let replies = replies::current(conn)?;
     let owner = StaffRow::fallback_owner(conn)?;
+    let agent = StaffRow::find(conn, agent_id)?;
     let people = People {
         agent: agent_id,
+        agent_name: &agent.full_name,
         rep: rep.as_ref(),
         retention_owner: owner.as_ref(),
     };
@@ -195,6 +206,7 @@ fn submit_in(
         (&level, &server),
         people,
         (&policy, &deadlines),
+        &replies,
         now,
     )?;
     if let (Some(refund), Some(request)) = (&decision.refund, &s.refund)
@@ -219,6 +231,8 @@ fn submit_in(
 #[derive(Clone, Copy)]
 pub struct People<'a> {
     pub agent: StaffId,
+    /// The agent's name, for the replies' `{agent_name}`.
+    pub agent_name: &'a str,
     pub rep: Option<&'a StaffRow>,
     pub retention_owner: Option<&'a StaffRow>,
 }
@@ -253,25 +267,29 @@ fn facts_of(
         retention_owner_name: people
             .retention_owner
             .map_or_else(|| "the retention owner".to_owned(), |o| o.full_name.clone()),
+        account_id: s.account_id.as_str().to_owned(),
+        agent_name: people.agent_name.to_owned(),
     }
 }
 
-/// The procedure decides the case, and it is written with its log, save
-/// task and billing item, their due times and service-level alarms (not
-/// the Slack heads-up: intake adds that, the demo data does not, since its
-/// refunds were reviewed long ago). Runs inside the caller's action;
-/// intake and the demo data both write cases through here. `deadlines` are
-/// the due times of work created `now` (SPEC §11).
+/// The procedure decides the case (its replies in the words of `replies`),
+/// and it is written with its log, save task and billing item, their due
+/// times and service-level alarms (not the Slack heads-up: intake adds
+/// that, the demo data does not, since its refunds were reviewed long
+/// ago). Runs inside the caller's action; intake and the demo data both
+/// write cases through here. `deadlines` are the due times of work created
+/// `now` (SPEC §11).
 pub fn decide_and_write(
     conn: &mut SqliteConnection,
     s: &CaseSubmission,
     (level, server): (&LevelRow, &ServerRow),
     people: People<'_>,
     (policy, deadlines): (&Policy, &Deadlines),
+    replies: &Replies,
     now: i64,
 ) -> Result<(InsertedCase, Decision), ServiceError> {
     let facts = facts_of(s, level, server, people);
-    let decision = decide(&facts, policy);
+    let decision = decide(&facts, policy, replies);
     let assignee = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
         None => None,
         Some(SaveTaskAssignee::OriginalRep) => people.rep.map(|r| (r, false)),

@@ -6,6 +6,7 @@ use crate::db::models::billing_items::BillingItemRow;
 use crate::db::models::case_events;
 use crate::db::models::cases::CaseRow;
 use crate::db::models::outbox::delivery_for_case;
+use crate::db::models::replies::NotSavedReplyRow;
 use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::staff::StaffRow;
 use crate::db::views::waiting_list::mark_denial_seen;
@@ -13,8 +14,8 @@ use crate::domain::{
     BillingItemId, BillingStatus, CancellationStatus, CaseId, CaseState, Money, RefundStatus,
     RequestKind, ReviewState, Role, SaveOutcome, SaveTaskId, StaffId, Tracks,
 };
-use crate::procedure::{CaseFacts, Decision, Policy, exit_survey_reply};
-use crate::services::{Actor, ServiceError, policies};
+use crate::procedure::{CaseFacts, Decision, Policy, not_saved_reply};
+use crate::services::{Actor, ServiceError, policies, replies};
 use crate::state::AppState;
 
 pub use crate::db::models::case_events::CaseEventRow as CaseLogLine;
@@ -38,9 +39,16 @@ pub struct CaseView {
     pub created_at: i64,
     pub save_task: Option<SaveTaskView>,
     pub billing: Option<BillingView>,
+    /// The newest [`LOG_PAGE`] entries of the log (or those before the
+    /// page asked for), oldest first.
     pub events: Vec<CaseLogLine>,
+    /// Where the older entries start, when there are more.
+    pub older_events: Option<i32>,
     /// The R6 Slack heads-up, for refunds over the review limit.
     pub slack: Option<SlackDelivery>,
+    /// The C2 reply written when the save call ended "Not saved", and the
+    /// replies version it was written with.
+    pub not_saved_reply: Option<(String, i64)>,
 }
 
 pub struct SaveTaskView {
@@ -95,16 +103,27 @@ impl BillingView {
 
 impl CaseView {
     /// The message the agent sends now. After a save call ends "Not saved"
-    /// it is the C2 reply with the exit survey; otherwise the decision's reply.
+    /// it is the C2 reply with the exit survey, as written then; otherwise
+    /// the words the case was decided with.
     pub fn reply_to_send(&self) -> String {
-        let save_call_failed = self
-            .save_task
-            .as_ref()
-            .is_some_and(|t| t.outcome == Some(SaveOutcome::NotSaved));
-        if save_call_failed {
-            exit_survey_reply(&self.facts.customer_name, &self.facts.server)
-        } else {
-            self.decision.reply_to_send()
+        match &self.not_saved_reply {
+            Some((reply, _)) => reply.clone(),
+            None => self.decision.reply_to_send(),
+        }
+    }
+
+    /// The exit-survey link, only when the reply shown sends it (C2, or
+    /// after "Not saved"): never where a save call comes first.
+    pub fn exit_survey_link(&self) -> Option<&str> {
+        (self.not_saved_reply.is_some() || self.decision.sends_exit_survey())
+            .then(|| self.facts.server.exit_survey_url.trim())
+    }
+
+    /// The replies version of the reply shown.
+    pub fn replies_version(&self) -> i64 {
+        match &self.not_saved_reply {
+            Some((_, version)) => *version,
+            None => self.decision.replies_version(),
         }
     }
 
@@ -139,8 +158,14 @@ pub async fn open_case(
     app: &AppState,
     actor: Actor,
     case_id: CaseId,
+    log_before: Option<i32>,
 ) -> Result<CaseView, ServiceError> {
-    let case = app.db.read(move |conn| load_case_in(conn, case_id)).await?;
+    let mut case = app.db.read(move |conn| load_case_in(conn, case_id)).await?;
+    let (events, older) = app
+        .db
+        .read(move |conn| log_page(conn, case_id, log_before))
+        .await?;
+    (case.events, case.older_events) = (events, older);
     if actor.role == Role::Agent && case.denial_unseen_by(actor) {
         let now = app.clock.unix();
         app.db
@@ -153,13 +178,30 @@ pub async fn open_case(
     Ok(case)
 }
 
+/// How many log entries the case page shows at a time (SPEC §7).
+pub const LOG_PAGE: i64 = 50;
+
+fn log_page(
+    conn: &mut SqliteConnection,
+    case_id: CaseId,
+    before: Option<i32>,
+) -> Result<(Vec<CaseLogLine>, Option<i32>), ServiceError> {
+    let mut events = case_events::newest_for_case(conn, case_id, before, LOG_PAGE + 1)?;
+    let more = events.len() as i64 > LOG_PAGE;
+    events.truncate(LOG_PAGE as usize);
+    events.reverse();
+    let older = more.then(|| events.first().map(|e| e.id)).flatten();
+    Ok((events, older))
+}
+
+/// The case with its tracks, task, billing item and Slack state; the log
+/// is left for the page to read a page of (`open_case`).
 pub fn load_case_in(
     conn: &mut SqliteConnection,
     case_id: CaseId,
 ) -> Result<CaseView, ServiceError> {
     let row = CaseRow::find(conn, case_id)?;
-    let facts: CaseFacts = serde_json::from_str(&row.facts_snapshot)
-        .map_err(|e| anyhow::anyhow!("case {case_id} has an unreadable facts snapshot: {e}"))?;
+    let facts = replies::snapshot_of(conn, &row)?;
     let decision: Decision = serde_json::from_str(&row.decision)
         .map_err(|e| anyhow::anyhow!("case {case_id} has an unreadable decision: {e}"))?;
     let policy = policies::version(conn, row.policy_version)?;
@@ -184,6 +226,14 @@ pub fn load_case_in(
         Some(item) => Some(billing_view(conn, item)?),
         None => None,
     };
+    let not_saved = save_task
+        .as_ref()
+        .is_some_and(|t| t.outcome == Some(SaveOutcome::NotSaved));
+    let not_saved_reply = if not_saved {
+        Some(not_saved_reply_of(conn, case_id, &facts, &decision)?)
+    } else {
+        None
+    };
     Ok(CaseView {
         id: row.id,
         state: row.tracks().state(),
@@ -201,9 +251,27 @@ pub fn load_case_in(
         created_at: row.created_at,
         save_task,
         billing,
-        events: case_events::for_case(conn, case_id)?,
+        events: Vec::new(),
+        older_events: None,
         slack: delivery_for_case(conn, case_id)?,
+        not_saved_reply,
     })
+}
+
+/// The reply stored when the save call ended "Not saved"; for a call
+/// recorded before replies were stored (or a demo case), the C2 reply in
+/// the words the case was decided with.
+fn not_saved_reply_of(
+    conn: &mut SqliteConnection,
+    case_id: CaseId,
+    facts: &CaseFacts,
+    decision: &Decision,
+) -> Result<(String, i64), ServiceError> {
+    if let Some(stored) = NotSavedReplyRow::for_case(conn, case_id)? {
+        return Ok((stored.reply, i64::from(stored.replies_version)));
+    }
+    let words = replies::version(conn, decision.replies_version())?;
+    Ok((not_saved_reply(facts, &words), words.version))
 }
 
 fn billing_view(

@@ -12,7 +12,7 @@ use crate::domain::{
     CancellationStatus, Role, SaveOutcome, SaveTaskId, StaffId, has_control_characters,
 };
 use crate::format::Formatter;
-use crate::services::{Actor, FieldErrors, ServiceError};
+use crate::services::{Actor, FieldErrors, ServiceError, replies};
 use crate::state::AppState;
 
 use super::reassign::reassign_task;
@@ -64,8 +64,8 @@ pub fn may_work(actor: Actor, task: &SaveTaskRow) -> bool {
 }
 
 /// "Record outcome": Saved or Not saved closes the task and moves the
-/// cancellation (Retained, or the C2 reply to send); No answer counts an
-/// attempt and keeps the task open.
+/// cancellation (Retained, or the C2 reply to send, written and stored now);
+/// No answer counts an attempt and keeps the task open.
 pub async fn record_outcome(
     app: &AppState,
     actor: Actor,
@@ -118,6 +118,10 @@ fn move_cancellation(
         return Err(ServiceError::Conflict(
             "The case is no longer awaiting a save call (it was withdrawn or changed).".into(),
         ));
+    }
+    if next == CancellationStatus::ReplyToSend {
+        // "Not saved": the C2 reply, with the exit survey, in today's words.
+        replies::write_not_saved_reply(conn, &case, now)?;
     }
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! The admin screens (SPEC §4): overview, audit log, staff, servers,
-//! levels, policy. Handlers parse the form into domain types, call a
+//! levels, policy, replies. Handlers parse the form into domain types, call a
 //! service, and answer with a 303 or the form again with its errors (422).
 
 pub mod levels;
 pub mod overview;
 pub mod policy;
 pub mod reference;
+pub mod replies;
 pub mod servers;
 pub mod sla;
 pub mod slack_member;

@@ -399,9 +399,11 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let result = match Password::parse(&form.password) {
-        Ok(password) => admin_staff::reset_password(&state, user.actor(), id, password)
-            .await
-            .map(|person| format!("The password of {} was reset.", person.full_name)),
+        Ok(password) => {
+            admin_staff::reset_password(&state, user.actor(), id, password, session.public_id())
+                .await
+                .map(|person| format!("The password of {} was reset.", person.full_name))
+        }
         Err(e) => Err(FieldErrors::one("password", e.to_string()).into()),
     };
     with_flash(

@@ -2,7 +2,7 @@
 //! new-case form, and the submission.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -13,6 +13,7 @@ use crate::services::cases::intake::{IntakeChoices, Submitted, intake_choices, s
 use crate::services::cases::typed_forms;
 use crate::services::cases::waiting_list::{WaitingCase, waiting_for};
 use crate::state::AppState;
+use crate::web::cookies::browser_id;
 use crate::web::current_user::CurrentUser;
 use crate::web::errors::{AppError, Shown, render, see_other, shown_again};
 use crate::web::extract::{Agents, Signed};
@@ -138,12 +139,15 @@ pub async fn new_case_form(
     state: web::Data<AppState>,
     user: Signed<Agents>,
     session: TypedSession,
+    req: HttpRequest,
     query: web::Query<NewCaseQuery>,
 ) -> Result<HttpResponse, AppError> {
-    // A form posted after the sign-in expired comes back as it was typed.
-    let parked = match query.into_inner().resume {
-        Some(token) => typed_forms::resume(&state, token).await?,
-        None => None,
+    // A form posted after the sign-in expired comes back as it was typed,
+    // in the browser it was typed in only.
+    let browser = browser_id(&req, &state.cookie_key, state.settings.cookie_secure);
+    let parked = match (query.into_inner().resume, browser) {
+        (Some(token), Some(browser)) => typed_forms::resume(&state, browser, token).await?,
+        _ => None,
     }
     .and_then(|body| serde_json::from_str::<NewCaseForm>(&body).ok());
     let mut extras = Extras::errors(FieldErrors::default());
@@ -156,11 +160,12 @@ pub async fn submit(
     state: web::Data<AppState>,
     user: Option<CurrentUser>,
     session: TypedSession,
+    req: HttpRequest,
     form: web::Form<NewCaseForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let Some(user) = user else {
-        return park_until_signed_in(&state, &form).await;
+        return park_until_signed_in(&state, &req, &form).await;
     };
     if user.role != Role::Agent {
         return Err(AppError::Forbidden);
@@ -186,13 +191,20 @@ pub async fn submit(
     new_case_page(&state, &user, &session, status, form, extras).await
 }
 
-/// Signed out while typing: keep the form and bring it back after sign-in.
+/// Signed out while typing: a browser that was signed in here keeps the
+/// form to bring back after sign-in; a stranger is only sent to sign in.
 async fn park_until_signed_in(
     state: &AppState,
+    req: &HttpRequest,
     form: &NewCaseForm,
 ) -> Result<HttpResponse, AppError> {
+    let Some(browser) = browser_id(req, &state.cookie_key, state.settings.cookie_secure) else {
+        return Ok(see_other("/login"));
+    };
     let token = new_token();
     let body = serde_json::to_string(form).map_err(anyhow::Error::from)?;
-    typed_forms::park(state, token.clone(), body).await?;
+    if !typed_forms::park(state, browser, token.clone(), body).await? {
+        return Ok(see_other("/login"));
+    }
     Ok(see_other(&format!("/login?resume={token}")))
 }

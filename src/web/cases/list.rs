@@ -5,8 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::{CaseId, CaseState, Role};
+use crate::domain::{CaseId, CaseState, Role, SearchText};
 use crate::format::Formatter;
+use crate::services::FieldErrors;
 use crate::services::cases::export::export_cases;
 use crate::services::cases::list::{CaseListPage, CaseListQuery, TrackFilter, list_cases};
 use crate::state::AppState;
@@ -27,9 +28,12 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn query(&self) -> CaseListQuery {
-        CaseListQuery {
-            search: self.q.clone(),
+    /// The filters as the list reads them, or the search's error.
+    fn query(&self) -> Result<CaseListQuery, FieldErrors> {
+        let search = SearchText::parse(self.q.as_deref().unwrap_or_default())
+            .map_err(|e| FieldErrors::one("q", e.to_string()))?;
+        Ok(CaseListQuery {
+            search,
             state: match self.state.as_deref() {
                 Some("open") => Some(CaseState::Open),
                 Some("closed") => Some(CaseState::Closed),
@@ -37,7 +41,7 @@ impl ListParams {
             },
             track: self.status.as_deref().and_then(TrackFilter::parse),
             before: self.before,
-        }
+        })
     }
 
     /// The filters as a query string (without the page position).
@@ -73,7 +77,11 @@ pub async fn export(
     user: Signed<Exporters>,
     params: web::Query<ListParams>,
 ) -> HttpResponse {
-    let mut query = params.into_inner().query();
+    let Ok(mut query) = params.into_inner().query() else {
+        return HttpResponse::UnprocessableEntity()
+            .content_type("text/plain; charset=utf-8")
+            .body("Search for at most 100 characters.");
+    };
     query.before = None;
     tracing::info!(username = %user.username, "CSV export of cases");
     let chunks = tokio_stream::wrappers::ReceiverStream::new(export_cases(&state, query));
@@ -96,6 +104,7 @@ struct CaseListView {
     next_link: Option<String>,
     first_page: bool,
     export_link: Option<String>,
+    errors: FieldErrors,
 }
 
 pub async fn list(
@@ -106,7 +115,15 @@ pub async fn list(
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let params = params.into_inner();
-    let page = list_cases(&state, params.query()).await?;
+    let (page, errors) = match params.query() {
+        Ok(query) => (list_cases(&state, query).await?, FieldErrors::default()),
+        Err(errors) => (CaseListPage::empty(), errors),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let exports = matches!(user.role, Role::Billing | Role::Admin);
     let view = CaseListView {
         layout: Layout::signed_in(&user, &session),
@@ -122,6 +139,7 @@ pub async fn list(
         q: params.q.unwrap_or_default(),
         state: params.state.unwrap_or_default(),
         status: params.status.unwrap_or_default(),
+        errors,
     };
-    render(StatusCode::OK, &view)
+    render(status, &view)
 }

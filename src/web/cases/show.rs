@@ -74,10 +74,10 @@ async fn case_page(
     state: &AppState,
     user: &CurrentUser,
     session: &TypedSession,
-    case_id: CaseId,
+    (case_id, log_before): (CaseId, Option<i32>),
     shown: Shown,
 ) -> Result<CasePage, AppError> {
-    let case = open_case(state, user.actor(), case_id).await?;
+    let case = open_case(state, user.actor(), case_id, log_before).await?;
     Ok(CasePage {
         layout: Layout::signed_in(user, session),
         fmt: Formatter::for_state(state),
@@ -94,13 +94,22 @@ async fn case_page(
     })
 }
 
+/// `?log_before=…`: the case log's older entries.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogQuery {
+    log_before: Option<i32>,
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     user: Signed<Anyone>,
     session: TypedSession,
     path: web::Path<CaseId>,
+    query: web::Query<LogQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let page = case_page(&state, &user, &session, path.into_inner(), Shown::nothing()).await?;
+    let at = (path.into_inner(), query.log_before);
+    let page = case_page(&state, &user, &session, at, Shown::nothing()).await?;
     render(StatusCode::OK, &page)
 }
 
@@ -117,7 +126,7 @@ pub async fn after_action(
     let back = |()| see_other(&format!("/cases/{case_id}"));
     answer(result, back, |shown| async move {
         let status = shown.status;
-        let mut page = case_page(state, user, session, case_id, shown).await?;
+        let mut page = case_page(state, user, session, (case_id, None), shown).await?;
         keep(&mut page);
         render(status, &page)
     })

@@ -1,0 +1,2 @@
+DROP TABLE not_saved_replies;
+DROP TABLE reply_versions;
