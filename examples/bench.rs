@@ -642,6 +642,18 @@ async fn main() {
             "/billing",
             "href=\"/cases/",
         ),
+        (
+            "`GET /tasks?overdue=1` (Spencer, overdue only)",
+            owner.clone(),
+            "/tasks?overdue=1",
+            "Overdue only",
+        ),
+        (
+            "`GET /billing?overdue=1` (Heather, overdue only)",
+            billing.clone(),
+            "/billing?overdue=1",
+            "Overdue only",
+        ),
     ] {
         let url = format!("{base}{path}");
         let f = measure(what, rc, s, move |_| {

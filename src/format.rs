@@ -42,6 +42,25 @@ impl Formatter {
     pub fn age(&self, unix: &i64) -> String {
         age(self.now - *unix)
     }
+
+    /// SPEC §11: a due time is overdue from the moment it is reached.
+    pub fn is_overdue(&self, due: &i64) -> bool {
+        self.now >= *due
+    }
+
+    /// A due time in clock time: "in 3 h", or "2 h late".
+    pub fn due(&self, due: &i64) -> String {
+        if self.is_overdue(due) {
+            format!("{} late", span(self.now - *due))
+        } else {
+            format!("in {}", span(*due - self.now))
+        }
+    }
+}
+
+/// A length of clock time in its largest whole unit, at least a minute.
+fn span(seconds: i64) -> String {
+    age(seconds.max(60))
 }
 
 pub fn age(seconds: i64) -> String {
@@ -64,6 +83,20 @@ mod tests {
         assert_eq!(age(5 * 60), "5 min");
         assert_eq!(age(3 * 3_600 + 59), "3 h");
         assert_eq!(age(2 * 86_400 + 5), "2 d");
+    }
+
+    #[test]
+    fn due_times_read_in_clock_time() {
+        let fmt = Formatter {
+            timezone: Tz::UTC,
+            now: 10_000,
+        };
+        assert_eq!(fmt.due(&(10_000 + 3 * 3_600 + 5)), "in 3 h");
+        assert_eq!(fmt.due(&(10_000 + 10)), "in 1 min");
+        assert!(!fmt.is_overdue(&10_001));
+        assert!(fmt.is_overdue(&10_000));
+        assert_eq!(fmt.due(&10_000), "1 min late");
+        assert_eq!(fmt.due(&(10_000 - 2 * 3_600)), "2 h late");
     }
 
     #[test]

@@ -75,6 +75,9 @@ enum Command {
         /// does) instead of rebuilding it once at the end.
         #[arg(long)]
         index_per_case: bool,
+        /// The zone service levels count working hours in (as `serve`).
+        #[arg(long, env = "RD_TIMEZONE", default_value = "UTC")]
+        timezone: String,
     },
     /// Replay past cases under a draft policy (SPEC §10) and print what
     /// would change; writes nothing.
@@ -129,7 +132,8 @@ fn main() -> ExitCode {
         Command::DemoData {
             cases,
             index_per_case,
-        } => demo_data(&cli.database, cases, index_per_case),
+            timezone,
+        } => demo_data(&cli.database, cases, index_per_case, &timezone),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -155,15 +159,21 @@ fn serve(database: PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-fn demo_data(database: &std::path::Path, cases: u64, index_per_case: bool) -> anyhow::Result<()> {
+fn demo_data(
+    database: &std::path::Path,
+    cases: u64,
+    index_per_case: bool,
+    timezone: &str,
+) -> anyhow::Result<()> {
     let now = chrono::Utc::now().timestamp();
+    let zone = retention_desk::config::parse_timezone(timezone)?;
     let started = std::time::Instant::now();
     let indexing = if index_per_case {
         demo_data::SearchIndexing::PerCase
     } else {
         demo_data::SearchIndexing::RebuildAtEnd
     };
-    let report = demo_data::fill(database, cases, now, indexing, |done| {
+    let report = demo_data::fill(database, cases, (now, zone), indexing, |done| {
         if done % 100_000 == 0 || done == cases {
             eprintln!(
                 "demo-data: {done} of {cases} cases ({:.1} s)",

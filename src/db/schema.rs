@@ -25,6 +25,7 @@ diesel::table! {
         issued_at -> Nullable<BigInt>,
         denial_seen_at -> Nullable<BigInt>,
         created_at -> BigInt,
+        due_at -> Nullable<BigInt>,
     }
 }
 
@@ -162,6 +163,7 @@ diesel::table! {
         created_at -> BigInt,
         closed_at -> Nullable<BigInt>,
         closed_by -> Nullable<Integer>,
+        due_at -> Nullable<BigInt>,
     }
 }
 
@@ -171,6 +173,35 @@ diesel::table! {
         name -> Text,
         exit_survey_url -> Text,
         retired_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    service_level_alarms (id) {
+        id -> Integer,
+        case_id -> Integer,
+        track -> Text,
+        kind -> Text,
+        due_at -> BigInt,
+        fire_at -> BigInt,
+        done_at -> Nullable<BigInt>,
+        outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_level_settings (id) {
+        id -> Integer,
+        save_call_hours -> Integer,
+        refund_hours -> Integer,
+        review_refund_hours -> Integer,
+        warn_hours -> Integer,
+        working_days -> Integer,
+        day_starts -> Text,
+        day_ends -> Text,
+        holidays -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> BigInt,
     }
 }
 
@@ -198,6 +229,7 @@ diesel::table! {
         departed_at -> Nullable<BigInt>,
         last_sign_in_at -> Nullable<BigInt>,
         created_at -> BigInt,
+        slack_member_id -> Nullable<Text>,
     }
 }
 
@@ -215,6 +247,8 @@ diesel::joinable!(outbox_messages -> cases (case_id));
 diesel::joinable!(policy_versions -> staff (created_by));
 diesel::joinable!(reply_versions -> staff (created_by));
 diesel::joinable!(save_tasks -> cases (case_id));
+diesel::joinable!(service_level_alarms -> cases (case_id));
+diesel::joinable!(service_level_settings -> staff (created_by));
 diesel::joinable!(sessions -> staff (staff_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -232,6 +266,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     reply_versions,
     save_tasks,
     servers,
+    service_level_alarms,
+    service_level_settings,
     sessions,
     staff,
 );

@@ -28,11 +28,12 @@ use crate::db::models::case_events;
 use crate::db::models::cases::CaseRow;
 use crate::db::models::reference::{LevelRow, ServerRow};
 use crate::db::models::save_tasks::SaveTaskRow;
+use crate::db::models::service_levels;
 use crate::db::models::staff::StaffRow;
 use crate::domain::case_log::{self, LogLine};
 use crate::domain::{
     AccountId, CancellationStatus, CustomerName, Money, RefundAmount, RefundStatus, RequestKind,
-    SaveOutcome, StaffId, Tracks,
+    SaveOutcome, ServiceLevels, StaffId, Tracks,
 };
 use crate::procedure::{Decision, Policy, Replies, SaveTaskAssignee};
 use crate::services::cases::intake::{
@@ -72,10 +73,11 @@ struct Cast {
     servers: Vec<ServerRow>,
     policy: Policy,
     replies: Replies,
+    service_levels: ServiceLevels,
 }
 
 impl Cast {
-    fn load(conn: &mut SqliteConnection) -> anyhow::Result<Cast> {
+    fn load(conn: &mut SqliteConnection, zone: chrono_tz::Tz) -> anyhow::Result<Cast> {
         let by_username = |conn: &mut SqliteConnection, username: &str| {
             StaffRow::find_by_username(conn, username)?
                 .with_context(|| format!("the demo account {username} is missing"))
@@ -94,6 +96,7 @@ impl Cast {
             servers,
             policy: policies::current(conn)?,
             replies: replies::current(conn)?,
+            service_levels: service_levels::current(conn, zone)?,
         })
     }
 }
@@ -109,11 +112,14 @@ pub enum SearchIndexing {
 }
 
 /// Seeds the demo staff (on an empty database) and adds `cases` cases,
-/// on a connection set up for a bulk load (see `db::bulk_load`).
+/// on a connection set up for a bulk load (see `db::bulk_load`). Open
+/// tasks get due times in working hours of `zone` (`RD_TIMEZONE`), the old
+/// ones overdue; alarms whose time has already come are skipped, so the
+/// load leaves no message to send.
 pub fn fill(
     path: &Path,
     cases: u64,
-    now: i64,
+    (now, zone): (i64, chrono_tz::Tz),
     indexing: SearchIndexing,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<DemoDataReport> {
@@ -125,7 +131,7 @@ pub fn fill(
         seed_if_empty(&mut conn, now)?;
     }
     let mut load = BulkLoad::open(path)?;
-    let cast = Cast::load(&mut load.conn)?;
+    let cast = Cast::load(&mut load.conn, zone)?;
     let first_number = load.case_count()?;
     if indexing == SearchIndexing::RebuildAtEnd {
         load.set_indexes_aside()?;
@@ -147,6 +153,7 @@ pub fn fill(
         done += batch;
         progress(done);
     }
+    service_levels::skip_all_due(&mut load.conn, now)?;
     let loaded = started.elapsed();
     let rebuilds = load.has_indexes_aside();
     load.finish()?;
@@ -318,12 +325,16 @@ fn write_case(
         rep,
         retention_owner: Some(&cast.retention_owner),
     };
+    let deadlines = cast
+        .service_levels
+        .deadlines(created_at)
+        .context("demo due times")?;
     let (inserted, decision) = decide_and_write(
         conn,
         &submission,
         (level, server),
         people,
-        &cast.policy,
+        (&cast.policy, &deadlines),
         &cast.replies,
         created_at,
     )?;

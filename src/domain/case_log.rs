@@ -5,6 +5,7 @@
 use super::event_kind::EventKind;
 use super::money::Money;
 use super::save_outcome::SaveOutcome;
+use super::service_levels::DueTrack;
 
 /// One line for the case log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +113,18 @@ pub fn refund_denied(amount: Money, reason: &str) -> LogLine {
     )
 }
 
+/// SPEC §11: a save call or a refund passed its due time while open.
+/// `due` is the due time as people read it.
+pub fn overdue(track: DueTrack, due: &str) -> LogLine {
+    LogLine::new(
+        EventKind::Overdue,
+        format!(
+            "Overdue: the {} was due {due}.",
+            track.label().to_lowercase()
+        ),
+    )
+}
+
 /// A save task moved from one person to another.
 pub fn reassigned(from: &str, to: &str, reason: &str) -> LogLine {
     LogLine::new(
@@ -137,6 +150,20 @@ mod tests {
         assert_eq!(
             save_outcome(SaveOutcome::NotSaved, 1, None).kind,
             EventKind::SaveOutcome
+        );
+    }
+
+    #[test]
+    fn overdue_names_the_track_and_the_due_time() {
+        let line = overdue(DueTrack::SaveCall, "2026-11-26 10:00 UTC");
+        assert_eq!(line.kind, EventKind::Overdue);
+        assert_eq!(
+            line.body,
+            "Overdue: the save call was due 2026-11-26 10:00 UTC."
+        );
+        assert_eq!(
+            overdue(DueTrack::Refund, "today").body,
+            "Overdue: the refund was due today."
         );
     }
 

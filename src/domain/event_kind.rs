@@ -17,10 +17,11 @@ pub enum EventKind {
     ReplySent,
     Withdrawn,
     Notification,
+    Overdue,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 12] = [
         EventKind::Created,
         EventKind::Comment,
         EventKind::Assigned,
@@ -32,6 +33,7 @@ impl EventKind {
         EventKind::ReplySent,
         EventKind::Withdrawn,
         EventKind::Notification,
+        EventKind::Overdue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +49,7 @@ impl EventKind {
             EventKind::ReplySent => "reply_sent",
             EventKind::Withdrawn => "withdrawn",
             EventKind::Notification => "notification",
+            EventKind::Overdue => "overdue",
         }
     }
 
@@ -71,6 +74,7 @@ impl EventKind {
             EventKind::ReplySent => "Reply sent",
             EventKind::Withdrawn => "Withdrawn",
             EventKind::Notification => "Slack heads-up",
+            EventKind::Overdue => "Overdue",
         }
     }
 }

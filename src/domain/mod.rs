@@ -20,6 +20,8 @@ mod role;
 mod route;
 mod save_outcome;
 mod search_text;
+pub mod service_levels;
+mod slack_member_id;
 mod status;
 mod step;
 mod username;
@@ -42,6 +44,10 @@ pub use role::{Role, RoleError};
 pub use route::{CancellationRoute, CancellationRouteError};
 pub use save_outcome::{SaveOutcome, SaveOutcomeError};
 pub use search_text::{SEARCH_MAX_CHARS, SearchText, SearchTextError};
+pub use service_levels::{
+    AlarmKind, Deadline, Deadlines, DueTrack, ServiceLevels, ServiceLevelsForm,
+};
+pub use slack_member_id::{SlackMemberId, SlackMemberIdError};
 pub use status::{CancellationStatus, CaseState, RefundStatus, StatusError, Tracks};
 pub use step::{Step, StepError};
 pub use username::{FullName, FullNameError, Username, UsernameError};

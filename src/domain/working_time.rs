@@ -77,6 +77,16 @@ impl WorkingDays {
         WEEK.into_iter().filter(move |day| self.contains(*day))
     }
 
+    /// Monday = 1, Tuesday = 2, … Sunday = 64: how the settings are stored.
+    pub fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The inverse of [`bits`](Self::bits); bits above Sunday are dropped.
+    pub fn from_bits(bits: u8) -> WorkingDays {
+        WorkingDays(bits & 0b111_1111)
+    }
+
     fn bit(day: Weekday) -> u8 {
         1 << day.num_days_from_monday()
     }
@@ -217,6 +227,26 @@ impl WorkingHours {
         zone: Tz,
         now: DateTime<Utc>,
     ) -> Result<WorkingHours, WorkingHoursErrors> {
+        let parsed = Self::parse_saved(form, zone)?;
+        let year_ahead = now
+            .checked_add_signed(TimeDelta::days(REQUIRED_WITHIN_DAYS))
+            .ok_or(BeyondHorizon)
+            .and_then(|year_ahead| parsed.working_between(now, year_ahead));
+        match year_ahead {
+            Ok(time) if time > TimeDelta::zero() => Ok(parsed),
+            _ => Err(WorkingHoursErrors(vec![
+                WorkingHoursError::NoWorkingTimeWithinAYear,
+            ])),
+        }
+    }
+
+    /// Parses settings that were saved earlier, field by field, without
+    /// the year check: settings whose holidays have since filled a year
+    /// still load (every walk stops at [`HORIZON_DAYS`]).
+    pub fn parse_saved(
+        form: &WorkingHoursForm<'_>,
+        zone: Tz,
+    ) -> Result<WorkingHours, WorkingHoursErrors> {
         let mut errors = Vec::new();
         if form.working_days.is_empty() {
             errors.push(WorkingHoursError::NoWorkingDay);
@@ -258,23 +288,13 @@ impl WorkingHours {
         else {
             return Err(WorkingHoursErrors(errors));
         };
-        let parsed = WorkingHours {
+        Ok(WorkingHours {
             days: form.working_days,
             starts,
             ends,
             holidays,
             zone,
-        };
-        let year_ahead = now
-            .checked_add_signed(TimeDelta::days(REQUIRED_WITHIN_DAYS))
-            .ok_or(BeyondHorizon)
-            .and_then(|year_ahead| parsed.working_between(now, year_ahead));
-        match year_ahead {
-            Ok(time) if time > TimeDelta::zero() => Ok(parsed),
-            _ => Err(WorkingHoursErrors(vec![
-                WorkingHoursError::NoWorkingTimeWithinAYear,
-            ])),
-        }
+        })
     }
 
     pub fn working_days(&self) -> WorkingDays {

@@ -2,6 +2,7 @@
 //! written to an outbox with its case and delivered by a background worker.
 
 pub mod outbox;
+pub mod service_levels;
 pub mod signal;
 pub mod slack;
 

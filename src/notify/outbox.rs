@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use super::service_levels::{MessageSettings, fire_due_alarms, next_fire_at};
 use super::signal::OutboxSignal;
 use super::slack::{AttemptResult, backoff, classify_response};
 use crate::clock::SharedClock;
@@ -59,14 +60,24 @@ impl OutboxWorker {
         })
     }
 
-    /// Delivers until no message is due by the app's clock; returns how
+    /// Queues the service-level messages that are due (SPEC §11), then
+    /// delivers until no message is due by the app's clock; returns how
     /// many attempts it made. A message scheduled for later (backoff,
     /// `Retry-After`) waits until the clock reaches it.
     pub async fn run_until_idle(&self) -> anyhow::Result<usize> {
+        let _pass = self.signal.one_pass_at_a_time().await;
+        // A failing scheduler must not hold up the messages already queued.
+        if let Err(error) =
+            fire_due_alarms(&self.db, &self.clock, &MessageSettings::of(&self.settings)).await
+        {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "queuing service-level messages failed"
+            );
+        }
         let Some(webhook) = self.settings.slack_webhook_url.as_deref() else {
             return Ok(0);
         };
-        let _pass = self.signal.one_pass_at_a_time().await;
         let claim_for = seconds(self.settings.slack_timeout + CLAIM_MARGIN);
         let mut attempts = 0;
         loop {
@@ -88,12 +99,13 @@ impl OutboxWorker {
     }
 
     /// Runs for as long as the app: a pass at start (messages left by a
-    /// crash or a stop), then one whenever woken, a message falls due, or
-    /// the poll interval passes.
+    /// crash or a stop), then one whenever woken, a message or a
+    /// service-level alarm falls due, or the poll interval passes. Without
+    /// a webhook it still runs the service-level alarms (the case log's
+    /// "overdue"; their messages are kept as not configured).
     pub async fn run(self) {
         if self.settings.slack_webhook_url.is_none() {
             tracing::info!("Slack heads-ups are not configured (RD_SLACK_WEBHOOK_URL is unset)");
-            return;
         }
         loop {
             if let Err(error) = self.run_until_idle().await {
@@ -112,7 +124,12 @@ impl OutboxWorker {
         let next = self
             .db
             .read(|conn| outbox::next_due_at(conn).map_err(DbError::from))
-            .await;
+            .await
+            .map_err(anyhow::Error::from);
+        let next = match (next, next_fire_at(&self.db).await) {
+            (Ok(message), Ok(alarm)) => Ok(message.into_iter().chain(alarm).min()),
+            (Err(error), _) | (_, Err(error)) => Err(error),
+        };
         let pause = match next {
             Ok(Some(at)) => {
                 let wait = u64::try_from(at - self.clock.unix()).unwrap_or(0);

@@ -53,6 +53,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/admin/levels", "Levels"),
             ("/admin/policy", "Policy"),
             ("/admin/replies", "Replies"),
+            ("/admin/sla", "Service levels"),
             ("/admin/audit", "Audit log"),
             ("/cases", "Cases"),
         ],

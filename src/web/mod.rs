@@ -84,6 +84,7 @@ fn admin_pages() -> Routes {
             "/admin/policy/preview",
             web::get().to(admin::policy_preview::preview),
         ),
+        ("/admin/sla", web::get().to(admin::sla::show)),
     ]
 }
 
@@ -147,6 +148,10 @@ fn staff_actions() -> Routes {
             web::post().to(staff::reset_password),
         ),
         ("/admin/staff/{id}/unlock", web::post().to(staff::unlock)),
+        (
+            "/admin/staff/{id}/slack",
+            web::post().to(admin::slack_member::save),
+        ),
         ("/admin/staff/{id}/depart", web::post().to(staff::depart)),
     ]
 }
@@ -173,6 +178,7 @@ fn reference_actions() -> Routes {
             "/admin/policy/preview",
             web::post().to(admin::policy_preview::save),
         ),
+        ("/admin/sla", web::post().to(admin::sla::save_levels)),
     ]
 }
 

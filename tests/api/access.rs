@@ -32,6 +32,7 @@ pub const PAGES: &[(&str, &[&str])] = &[
     ("/account/password", EVERYONE),
     ("/account/sessions", EVERYONE),
     ("/admin/policy/preview", &[ADMIN]),
+    ("/admin/sla", &[ADMIN]),
 ];
 
 #[tokio::test]

@@ -67,6 +67,7 @@ async fn the_overview_links_every_admin_page() {
         "/admin/servers",
         "/admin/levels",
         "/admin/policy",
+        "/admin/sla",
         "/admin/audit",
     ] {
         assert!(links.iter().any(|l| l == path), "links {path}: {links:?}");

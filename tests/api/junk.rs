@@ -57,6 +57,18 @@ fn fields_of(route: &str) -> &'static [&'static str] {
             "to",
             "based_on",
         ],
+        "/admin/sla" => &[
+            "save_call_hours",
+            "refund_hours",
+            "review_refund_hours",
+            "warn_hours",
+            "monday",
+            "saturday",
+            "day_starts",
+            "day_ends",
+            "holidays",
+        ],
+        "/admin/staff/{id}/slack" => &["slack_member_id"],
         other => panic!("{other} is a POST route the junk test does not know: add its fields here"),
     }
 }

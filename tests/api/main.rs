@@ -15,4 +15,5 @@ mod queues;
 mod replay;
 mod replies;
 mod robustness;
+mod service_levels;
 mod slack;

@@ -349,7 +349,7 @@ fn bulk_work(app: &TestApp, n: i32, assignee: i32) {
 #[tokio::test]
 async fn queues_are_oldest_first_paginated_and_cost_one_query_a_page() {
     use diesel::Connection;
-    use retention_desk::db::views::queues::{billing_queue, open_tasks};
+    use retention_desk::db::views::queues::{QueueFilter, billing_queue, open_tasks};
     use retention_desk::domain::StaffId;
     let app = spawn_app().await;
     let riley = app.staff_id("riley");
@@ -366,8 +366,8 @@ async fn queues_are_oldest_first_paginated_and_cost_one_query_a_page() {
                 counted.fetch_add(1, Ordering::SeqCst);
             }
         });
-        let tasks = open_tasks(conn, Some(StaffId::new(riley)), None).unwrap();
-        let billing = billing_queue(conn, None).unwrap();
+        let tasks = open_tasks(conn, Some(StaffId::new(riley)), QueueFilter::default()).unwrap();
+        let billing = billing_queue(conn, QueueFilter::default()).unwrap();
         (tasks, billing)
     });
     assert_eq!(

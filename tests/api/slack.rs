@@ -22,7 +22,7 @@ use crate::helpers::{Browser, NewCase, START, TestApp, spawn_app, spawn_app_with
 const SECRET: &str = "xoxSecretWebhookToken42";
 
 #[derive(Clone)]
-struct Reply {
+pub struct Reply {
     status: u16,
     retry_after: Option<&'static str>,
     body: &'static str,
@@ -45,13 +45,13 @@ struct Script {
 
 /// Answers webhook posts with the scripted replies in order (then 200 "ok")
 /// and records every body it receives.
-struct FakeSlack {
-    url: String,
+pub struct FakeSlack {
+    pub url: String,
     script: Arc<Mutex<Script>>,
 }
 
 impl FakeSlack {
-    async fn start(replies: Vec<Reply>) -> FakeSlack {
+    pub async fn start(replies: Vec<Reply>) -> FakeSlack {
         FakeSlack::start_on(TcpListener::bind("127.0.0.1:0").unwrap(), replies)
     }
 
@@ -80,7 +80,7 @@ impl FakeSlack {
         self.script.lock().unwrap().posts.clone()
     }
 
-    fn texts(&self) -> Vec<String> {
+    pub fn texts(&self) -> Vec<String> {
         self.posts()
             .iter()
             .map(|p| p["text"].as_str().expect("a text field").to_owned())
@@ -117,7 +117,7 @@ async fn hook(
     response.body(next.body)
 }
 
-async fn app_with_slack(url: &str) -> TestApp {
+pub async fn app_with_slack(url: &str) -> TestApp {
     let url = url.to_owned();
     spawn_app_with(move |settings| {
         settings.slack_webhook_url = Some(url);
@@ -176,7 +176,7 @@ fn insert_review_case(conn: &mut SqliteConnection, customer: &str, now: i64) -> 
     .map(|row| row.id)
 }
 
-fn worker(app: &TestApp) -> OutboxWorker {
+pub fn worker(app: &TestApp) -> OutboxWorker {
     OutboxWorker::new(&app.state).expect("a worker")
 }
 

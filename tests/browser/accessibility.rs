@@ -151,6 +151,7 @@ async fn admin_pages(audit: &mut Audit, page: &Page) {
         ("/admin/levels", "levels"),
         ("/admin/policy", "policy"),
         ("/admin/replies", "replies"),
+        ("/admin/sla", "service levels"),
     ] {
         audit.visit(page, path, what).await;
     }
@@ -160,6 +161,10 @@ async fn admin_pages(audit: &mut Audit, page: &Page) {
     page.visit("/admin/servers").await;
     page.click_button("Add server").await;
     audit.check(page, "add server with errors").await;
+    page.visit("/admin/sla").await;
+    page.fill("Day ends", "08:00").await;
+    page.click_button("Save service levels").await;
+    audit.check(page, "service levels with errors").await;
     page.sign_out().await;
 }
 

@@ -23,6 +23,8 @@ pub struct BillingItemRow {
     pub issued_at: Option<i64>,
     pub denial_seen_at: Option<i64>,
     pub created_at: i64,
+    /// SPEC §11; None for items created before service levels.
+    pub due_at: Option<i64>,
 }
 
 impl BillingItemRow {
@@ -31,6 +33,7 @@ impl BillingItemRow {
         case_id: CaseId,
         amount: Money,
         review: ReviewState,
+        due_at: Option<i64>,
         now: i64,
     ) -> QueryResult<BillingItemId> {
         diesel::insert_into(billing_items::table)
@@ -40,6 +43,7 @@ impl BillingItemRow {
                 billing_items::review.eq(review),
                 billing_items::status.eq(BillingStatus::InProgress),
                 billing_items::created_at.eq(now),
+                billing_items::due_at.eq(due_at),
             ))
             .returning(billing_items::id)
             .get_result(conn)

@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod reference;
 pub mod replies;
 pub mod save_tasks;
+pub mod service_levels;
 pub mod sessions;
 pub mod staff;
 pub mod submissions;

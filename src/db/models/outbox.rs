@@ -12,6 +12,9 @@ use crate::domain::{CaseId, OutboxMessageId};
 use crate::db::schema::outbox_messages;
 
 pub const SLACK_CHANNEL: &str = "slack";
+/// Service-level warnings and overdue messages (SPEC §11): the same
+/// webhook and worker, kept apart from the R6 heads-up the case page shows.
+pub const SERVICE_LEVEL_CHANNEL: &str = "service_level";
 
 const PENDING: &str = "pending";
 const DELIVERED: &str = "delivered";
@@ -28,10 +31,33 @@ pub fn enqueue_heads_up(
     configured: bool,
     now: i64,
 ) -> QueryResult<()> {
+    enqueue(conn, SLACK_CHANNEL, case_id, text, configured, now)
+}
+
+/// Queues a service-level message (SPEC §11), in the transaction that
+/// marks its alarm done.
+pub fn enqueue_service_level(
+    conn: &mut SqliteConnection,
+    case_id: CaseId,
+    text: &str,
+    configured: bool,
+    now: i64,
+) -> QueryResult<()> {
+    enqueue(conn, SERVICE_LEVEL_CHANNEL, case_id, text, configured, now)
+}
+
+fn enqueue(
+    conn: &mut SqliteConnection,
+    channel: &str,
+    case_id: CaseId,
+    text: &str,
+    configured: bool,
+    now: i64,
+) -> QueryResult<()> {
     diesel::insert_into(outbox_messages::table)
         .values((
             outbox_messages::case_id.eq(case_id),
-            outbox_messages::channel.eq(SLACK_CHANNEL),
+            outbox_messages::channel.eq(channel),
             outbox_messages::text.eq(text),
             outbox_messages::status.eq(if configured { PENDING } else { NOT_CONFIGURED }),
             outbox_messages::attempts.eq(0),
@@ -144,6 +170,7 @@ pub fn delivery_for_case(
 ) -> QueryResult<Option<SlackDelivery>> {
     outbox_messages::table
         .filter(outbox_messages::case_id.eq(case_id))
+        .filter(outbox_messages::channel.eq(SLACK_CHANNEL))
         .order(outbox_messages::id.desc())
         .select(OutboxRow::as_select())
         .first(conn)

@@ -19,6 +19,8 @@ pub struct SaveTaskRow {
     pub created_at: i64,
     pub closed_at: Option<i64>,
     pub closed_by: Option<StaffId>,
+    /// SPEC §11; None for tasks created before service levels.
+    pub due_at: Option<i64>,
 }
 
 impl SaveTaskRow {
@@ -27,6 +29,7 @@ impl SaveTaskRow {
         case_id: CaseId,
         assignee_id: StaffId,
         fell_back: bool,
+        due_at: Option<i64>,
         now: i64,
     ) -> QueryResult<SaveTaskId> {
         diesel::insert_into(save_tasks::table)
@@ -37,6 +40,7 @@ impl SaveTaskRow {
                 save_tasks::is_open.eq(true),
                 save_tasks::attempts.eq(0),
                 save_tasks::created_at.eq(now),
+                save_tasks::due_at.eq(due_at),
             ))
             .returning(save_tasks::id)
             .get_result(conn)

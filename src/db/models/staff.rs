@@ -16,6 +16,8 @@ pub struct StaffRow {
     pub departed_at: Option<i64>,
     pub last_sign_in_at: Option<i64>,
     pub created_at: i64,
+    /// Slack's member ID (`U…`), for mentions in service-level messages.
+    pub slack_member_id: Option<String>,
 }
 
 /// What sign-in needs to know about a username.
@@ -156,6 +158,17 @@ impl StaffRow {
     }
 
     /// Makes `id` the one person who receives fallback save tasks.
+    /// Sets or clears the Slack member ID.
+    pub fn set_slack_member_id(
+        conn: &mut SqliteConnection,
+        id: StaffId,
+        member_id: Option<&str>,
+    ) -> QueryResult<usize> {
+        diesel::update(staff::table.find(id))
+            .set(staff::slack_member_id.eq(member_id))
+            .execute(conn)
+    }
+
     pub fn make_fallback_owner(conn: &mut SqliteConnection, id: StaffId) -> QueryResult<usize> {
         // The unique partial index allows one `true` at a time: clear first.
         diesel::update(staff::table.filter(staff::receives_fallbacks.eq(true)))

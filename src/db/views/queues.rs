@@ -1,6 +1,8 @@
 //! The work queues: open save tasks (reps see their own, the retention owner
-//! all) and the billing queue, oldest first. Each page is one query on an
-//! index that matches its filter and order, paginated by keyset.
+//! all) and the billing queue, by due time then age (SPEC §11; rows from
+//! before service levels have no due time and come first, as the oldest).
+//! Each page is one query on an index that matches its filter and order,
+//! paginated by keyset on (due time, id).
 
 use diesel::prelude::*;
 
@@ -24,6 +26,7 @@ pub struct TaskRow {
     pub assignee_id: StaffId,
     pub assignee_name: String,
     pub fell_back: bool,
+    pub due_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -36,6 +39,7 @@ pub struct BillingRow {
     pub ar_balance: Money,
     pub review: ReviewState,
     pub created_at: i64,
+    pub due_at: Option<i64>,
 }
 
 impl BillingRow {
@@ -64,17 +68,48 @@ fn page<T, Id>(mut rows: Vec<T>, id: impl Fn(&T) -> Id) -> Page<T, Id> {
     Page { rows, next_after }
 }
 
-/// Open save tasks, oldest first; only `assignee`'s when given.
+/// Which rows of a queue, from where.
+#[derive(Debug, Clone, Copy)]
+pub struct QueueFilter<Id> {
+    /// The last row of the page before.
+    pub after: Option<Id>,
+    /// Only rows due at or before this instant ("Overdue only").
+    pub overdue_at: Option<i64>,
+}
+
+impl<Id> Default for QueueFilter<Id> {
+    /// The first page of every row.
+    fn default() -> Self {
+        QueueFilter {
+            after: None,
+            overdue_at: None,
+        }
+    }
+}
+
+/// Open save tasks by due time, then age; only `assignee`'s when given.
 pub fn open_tasks(
     conn: &mut SqliteConnection,
     assignee: Option<StaffId>,
-    after: Option<SaveTaskId>,
+    filter: QueueFilter<SaveTaskId>,
 ) -> QueryResult<Page<TaskRow, SaveTaskId>> {
+    let after = match filter.after {
+        Some(id) => Some((
+            id,
+            save_tasks::table
+                .find(id)
+                .select(save_tasks::due_at)
+                .first::<Option<i64>>(conn)
+                .optional()?
+                .flatten(),
+        )),
+        None => None,
+    };
     let mut query = save_tasks::table
         .inner_join(cases::table.inner_join(customer_levels::table))
         .inner_join(staff::table.on(staff::id.eq(save_tasks::assignee_id)))
         .filter(save_tasks::is_open.eq(true))
-        .order(save_tasks::id.asc())
+        .order((save_tasks::due_at.asc(), save_tasks::id.asc()))
         .limit(PAGE_SIZE + 1)
         .select((
             save_tasks::id,
@@ -88,26 +123,55 @@ pub fn open_tasks(
             save_tasks::assignee_id,
             staff::full_name,
             save_tasks::fell_back,
+            save_tasks::due_at,
         ))
         .into_boxed();
     if let Some(assignee) = assignee {
         query = query.filter(save_tasks::assignee_id.eq(assignee));
     }
-    if let Some(after) = after {
-        query = query.filter(save_tasks::id.gt(after));
+    if let Some(before) = filter.overdue_at {
+        query = query.filter(save_tasks::due_at.le(before));
+    }
+    match after {
+        // Past the due times of the page before, or at the same one with a
+        // higher id.
+        Some((id, Some(due))) => {
+            query = query.filter(
+                save_tasks::due_at
+                    .ge(due)
+                    .and(save_tasks::due_at.gt(due).or(save_tasks::id.gt(id))),
+            );
+        }
+        // Still among the tasks without a due time, which sort first.
+        Some((id, None)) => {
+            query = query.filter(save_tasks::due_at.is_not_null().or(save_tasks::id.gt(id)));
+        }
+        None => {}
     }
     Ok(page(query.load(conn)?, |r: &TaskRow| r.task_id))
 }
 
-/// Refunds billing still has to act on, oldest first.
+/// Refunds billing still has to act on, by due time, then age.
 pub fn billing_queue(
     conn: &mut SqliteConnection,
-    after: Option<BillingItemId>,
+    filter: QueueFilter<BillingItemId>,
 ) -> QueryResult<Page<BillingRow, BillingItemId>> {
+    let after = match filter.after {
+        Some(id) => Some((
+            id,
+            items::table
+                .find(id)
+                .select(items::due_at)
+                .first::<Option<i64>>(conn)
+                .optional()?
+                .flatten(),
+        )),
+        None => None,
+    };
     let mut query = items::table
         .inner_join(cases::table)
         .filter(items::status.eq(BillingStatus::InProgress))
-        .order(items::id.asc())
+        .order((items::due_at.asc(), items::id.asc()))
         .limit(PAGE_SIZE + 1)
         .select((
             items::id,
@@ -118,10 +182,24 @@ pub fn billing_queue(
             cases::ar_balance_cents,
             items::review,
             items::created_at,
+            items::due_at,
         ))
         .into_boxed();
-    if let Some(after) = after {
-        query = query.filter(items::id.gt(after));
+    if let Some(before) = filter.overdue_at {
+        query = query.filter(items::due_at.le(before));
+    }
+    match after {
+        Some((id, Some(due))) => {
+            query = query.filter(
+                items::due_at
+                    .ge(due)
+                    .and(items::due_at.gt(due).or(items::id.gt(id))),
+            );
+        }
+        Some((id, None)) => {
+            query = query.filter(items::due_at.is_not_null().or(items::id.gt(id)));
+        }
+        None => {}
     }
     Ok(page(query.load(conn)?, |r: &BillingRow| r.item_id))
 }

@@ -7,4 +7,6 @@ pub mod policy;
 pub mod reference;
 pub mod replay;
 pub mod replies;
+pub mod service_levels;
+pub mod slack_member;
 pub mod staff;

@@ -30,6 +30,8 @@ pub struct StaffMember {
     pub receives_fallbacks: bool,
     pub departed_at: Option<i64>,
     pub last_sign_in_at: Option<i64>,
+    /// SPEC §11: for mentions in service-level messages.
+    pub slack_member_id: Option<String>,
 }
 
 impl From<StaffRow> for StaffMember {
@@ -42,6 +44,7 @@ impl From<StaffRow> for StaffMember {
             receives_fallbacks: row.receives_fallbacks,
             departed_at: row.departed_at,
             last_sign_in_at: row.last_sign_in_at,
+            slack_member_id: row.slack_member_id,
         }
     }
 }

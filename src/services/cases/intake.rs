@@ -9,12 +9,14 @@ use crate::db::models::cases::{CaseRow, NewCaseRow};
 use crate::db::models::outbox::enqueue_heads_up;
 use crate::db::models::reference::{LevelRow, ServerRow};
 use crate::db::models::save_tasks::SaveTaskRow;
+use crate::db::models::service_levels;
 use crate::db::models::staff::StaffRow;
 use crate::db::models::submissions;
 use crate::domain::case_log;
 use crate::domain::{
-    AccountId, BillingItemId, CancellationRoute, CaseId, CustomerName, EventKind, LevelId, Money,
-    RefundAmount, RequestKind, ReviewState, Role, SaveTaskId, ServerId, StaffId,
+    AccountId, BillingItemId, CancellationRoute, CaseId, CustomerName, Deadlines, DueTrack,
+    EventKind, LevelId, Money, RefundAmount, RequestKind, ReviewState, Role, SaveTaskId, ServerId,
+    StaffId,
 };
 use crate::notify::slack::heads_up_text;
 use crate::procedure::{
@@ -110,6 +112,7 @@ pub async fn submit_case(
         configured: app.settings.slack_webhook_url.is_some(),
         mention: app.settings.slack_billing_mention.clone(),
         public_url: app.settings.public_url.clone(),
+        timezone: app.settings.timezone,
     };
     let outcome = app
         .db
@@ -128,6 +131,8 @@ pub struct SlackConfig {
     pub configured: bool,
     pub mention: Option<String>,
     pub public_url: String,
+    /// `RD_TIMEZONE`, which service levels count working hours in.
+    pub timezone: chrono_tz::Tz,
 }
 
 fn submit_in(
@@ -191,8 +196,19 @@ fn submit_in(
         rep: rep.as_ref(),
         retention_owner: owner.as_ref(),
     };
-    let (inserted, decision) =
-        decide_and_write(conn, s, (&level, &server), people, &policy, &replies, now)?;
+    // SPEC §11: due times from the service levels in force now.
+    let deadlines = service_levels::current(conn, slack.timezone)?
+        .deadlines(now)
+        .map_err(anyhow::Error::from)?;
+    let (inserted, decision) = decide_and_write(
+        conn,
+        s,
+        (&level, &server),
+        people,
+        (&policy, &deadlines),
+        &replies,
+        now,
+    )?;
     if let (Some(refund), Some(request)) = (&decision.refund, &s.refund)
         && refund.needs_review
     {
@@ -257,17 +273,18 @@ fn facts_of(
 }
 
 /// The procedure decides the case (its replies in the words of `replies`),
-/// and it is written with its log, save
-/// task and billing item (not the Slack heads-up: intake adds that, the
-/// demo data does not, since its refunds were reviewed long ago). Runs
-/// inside the caller's action; intake and the demo data both write cases
-/// through here.
+/// and it is written with its log, save task and billing item, their due
+/// times and service-level alarms (not the Slack heads-up: intake adds
+/// that, the demo data does not, since its refunds were reviewed long
+/// ago). Runs inside the caller's action; intake and the demo data both
+/// write cases through here. `deadlines` are the due times of work created
+/// `now` (SPEC §11).
 pub fn decide_and_write(
     conn: &mut SqliteConnection,
     s: &CaseSubmission,
     (level, server): (&LevelRow, &ServerRow),
     people: People<'_>,
-    policy: &Policy,
+    (policy, deadlines): (&Policy, &Deadlines),
     replies: &Replies,
     now: i64,
 ) -> Result<(InsertedCase, Decision), ServiceError> {
@@ -296,6 +313,7 @@ pub fn decide_and_write(
         decision: &decision,
         policy,
         save_task_assignee: assignee,
+        deadlines,
         now,
     };
     Ok((insert_decided_case(conn, &case)?, decision))
@@ -314,6 +332,7 @@ struct DecidedCase<'a> {
     /// Who takes the save task, and whether they took it because the rep
     /// had left or was unknown.
     save_task_assignee: Option<(&'a StaffRow, bool)>,
+    deadlines: &'a Deadlines,
     now: i64,
 }
 
@@ -337,6 +356,7 @@ fn insert_decided_case(
         agent_id,
         decision,
         policy,
+        deadlines,
         now,
         ..
     } = *case;
@@ -390,7 +410,10 @@ fn insert_decided_case(
         billing_item_id: None,
     };
     if let Some((assignee, fell_back)) = case.save_task_assignee {
-        let task = SaveTaskRow::insert(conn, case_id, assignee.id, fell_back, now)?;
+        let due = deadlines.save_call;
+        let task =
+            SaveTaskRow::insert(conn, case_id, assignee.id, fell_back, Some(due.due_at), now)?;
+        service_levels::set_alarms(conn, case_id, DueTrack::SaveCall, due)?;
         inserted.save_task_id = Some(task);
         let line = case_log::save_task_assigned(&assignee.full_name, fell_back);
         case_events::append_line(conn, case_id, Some(agent_id), &line, now)?;
@@ -398,7 +421,9 @@ fn insert_decided_case(
     if let (Some(refund), Some(request)) = (&decision.refund, &s.refund) {
         let review = ReviewState::initial(refund.needs_review);
         let amount = request.amount.money();
-        let item = BillingItemRow::insert(conn, case_id, amount, review, now)?;
+        let due = deadlines.for_refund(refund.needs_review);
+        let item = BillingItemRow::insert(conn, case_id, amount, review, Some(due.due_at), now)?;
+        service_levels::set_alarms(conn, case_id, DueTrack::Refund, due)?;
         inserted.billing_item_id = Some(item);
         let line = case_log::refund_assigned(amount, refund.needs_review);
         case_events::append_line(conn, case_id, Some(agent_id), &line, now)?;

@@ -59,6 +59,15 @@ pub struct SaveTaskView {
     pub is_open: bool,
     pub outcome: Option<SaveOutcome>,
     pub attempts: i32,
+    /// SPEC §11; None for tasks from before service levels.
+    pub due_at: Option<i64>,
+}
+
+impl SaveTaskView {
+    /// The due time while the task is open.
+    pub fn open_due_at(&self) -> Option<i64> {
+        self.due_at.filter(|_| self.is_open)
+    }
 }
 
 pub struct BillingView {
@@ -72,6 +81,8 @@ pub struct BillingView {
     pub reviewed_at: Option<i64>,
     pub issued_by: Option<String>,
     pub issued_at: Option<i64>,
+    /// SPEC §11; None for items from before service levels.
+    pub due_at: Option<i64>,
 }
 
 impl BillingView {
@@ -82,6 +93,11 @@ impl BillingView {
     /// Billing has not acted yet: the agent may still withdraw.
     pub fn untouched(&self) -> bool {
         self.is_in_progress() && self.review != ReviewState::Approved
+    }
+
+    /// The due time while billing still has to act.
+    pub fn open_due_at(&self) -> Option<i64> {
+        self.due_at.filter(|_| self.is_in_progress())
     }
 }
 
@@ -202,6 +218,7 @@ pub fn load_case_in(
             is_open: task.is_open,
             outcome: task.outcome,
             attempts: task.attempts,
+            due_at: task.due_at,
         }),
         None => None,
     };
@@ -276,5 +293,6 @@ fn billing_view(
         review_notes: item.review_notes,
         reviewed_at: item.reviewed_at,
         issued_at: item.issued_at,
+        due_at: item.due_at,
     })
 }

@@ -2,12 +2,28 @@
 //! owner all) and the refunds billing still has to act on.
 
 use crate::db::models::staff::StaffRow;
-use crate::db::views::queues;
+use crate::db::views::queues::{self, QueueFilter};
 use crate::domain::{BillingItemId, Role, SaveTaskId, StaffId};
 use crate::services::{Actor, ServiceError};
 use crate::state::AppState;
 
 pub use crate::db::views::queues::{BillingRow, Page, TaskRow};
+
+/// Which page of a queue, and whether only the overdue rows.
+#[derive(Debug, Clone, Copy)]
+pub struct QueuePage<Id> {
+    pub after: Option<Id>,
+    pub overdue_only: bool,
+}
+
+impl<Id> QueuePage<Id> {
+    fn filter(self, now: i64) -> QueueFilter<Id> {
+        QueueFilter {
+            after: self.after,
+            overdue_at: self.overdue_only.then_some(now),
+        }
+    }
+}
 
 /// `/tasks` for one person.
 pub struct TaskQueue {
@@ -21,8 +37,9 @@ pub struct TaskQueue {
 pub async fn task_queue(
     app: &AppState,
     actor: Actor,
-    after: Option<SaveTaskId>,
+    page: QueuePage<SaveTaskId>,
 ) -> Result<TaskQueue, ServiceError> {
+    let filter = page.filter(app.clock.unix());
     let sees_all = match actor.role {
         Role::RetentionOwner => true,
         Role::SalesRep => false,
@@ -41,7 +58,7 @@ pub async fn task_queue(
                 Vec::new()
             };
             Ok(TaskQueue {
-                tasks: queues::open_tasks(conn, assignee, after)?,
+                tasks: queues::open_tasks(conn, assignee, filter)?,
                 sees_all,
                 reassign_to,
             })
@@ -52,10 +69,11 @@ pub async fn task_queue(
 pub async fn billing_queue(
     app: &AppState,
     actor: Actor,
-    after: Option<BillingItemId>,
+    page: QueuePage<BillingItemId>,
 ) -> Result<Page<BillingRow, BillingItemId>, ServiceError> {
     actor.require(Role::Billing)?;
+    let filter = page.filter(app.clock.unix());
     app.db
-        .read(move |conn| Ok(queues::billing_queue(conn, after)?))
+        .read(move |conn| Ok(queues::billing_queue(conn, filter)?))
         .await
 }

@@ -10,6 +10,8 @@ pub mod policy_preview;
 pub mod reference;
 pub mod replies;
 pub mod servers;
+pub mod sla;
+pub mod slack_member;
 pub mod staff;
 
 use chrono_tz::Tz;

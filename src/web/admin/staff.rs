@@ -32,6 +32,7 @@ pub struct PersonLine {
     pub locked: bool,
     pub receives_fallbacks: bool,
     pub open_tasks: i64,
+    pub slack_member_id: String,
 }
 
 impl PersonLine {
@@ -49,6 +50,7 @@ impl PersonLine {
             locked: p.locked,
             receives_fallbacks: p.staff.receives_fallbacks,
             open_tasks: p.open_tasks,
+            slack_member_id: p.staff.slack_member_id.unwrap_or_default(),
         }
     }
 }
@@ -73,6 +75,19 @@ struct StaffPage {
     roles: Vec<(&'static str, &'static str)>,
     form: AddForm,
     errors: FieldErrors,
+    /// The row whose "Slack member ID" came back refused, and what was typed.
+    slack_row: Option<(StaffId, String)>,
+}
+
+impl StaffPage {
+    /// The Slack member ID field of a row: what was typed when it came
+    /// back refused, else the saved one; and the key its error is under.
+    fn slack_field(&self, person: &PersonLine) -> (String, &'static str) {
+        match &self.slack_row {
+            Some((id, typed)) if *id == person.id => (typed.clone(), "slack_member_id"),
+            _ => (person.slack_member_id.clone(), ""),
+        }
+    }
 }
 
 async fn staff_page(
@@ -81,6 +96,18 @@ async fn staff_page(
     session: &TypedSession,
     shown: Shown,
     form: AddForm,
+) -> Result<HttpResponse, AppError> {
+    staff_page_with(state, user, session, shown, form, None).await
+}
+
+/// The staff page, with a refused Slack member ID shown again in its row.
+pub(super) async fn staff_page_with(
+    state: &AppState,
+    user: &Signed<Admins>,
+    session: &TypedSession,
+    shown: Shown,
+    form: AddForm,
+    slack_row: Option<(StaffId, String)>,
 ) -> Result<HttpResponse, AppError> {
     let StaffDirectory {
         people,
@@ -102,6 +129,7 @@ async fn staff_page(
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
         form,
         errors: shown.errors,
+        slack_row,
     };
     render(shown.status, &page)
 }

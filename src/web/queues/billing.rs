@@ -24,6 +24,7 @@ struct BillingPage {
     layout: Layout,
     fmt: Formatter,
     queue: Page<BillingRow, BillingItemId>,
+    overdue_only: bool,
 }
 
 pub async fn billing_queue_page(
@@ -32,11 +33,13 @@ pub async fn billing_queue_page(
     session: TypedSession,
     query: web::Query<AfterParam<BillingItemId>>,
 ) -> Result<HttpResponse, AppError> {
-    let queue = billing_queue(&state, user.actor(), query.after).await?;
+    let wanted = query.page();
+    let queue = billing_queue(&state, user.actor(), wanted).await?;
     let page = BillingPage {
         layout: Layout::signed_in(&user, &session),
         fmt: Formatter::for_state(&state),
         queue,
+        overdue_only: wanted.overdue_only,
     };
     render(StatusCode::OK, &page)
 }

@@ -6,9 +6,22 @@ pub mod tasks;
 
 use serde::Deserialize;
 
-/// `?after=…`: the next page of a queue.
+use crate::services::queues::lists::QueuePage;
+
+/// `?after=…`: the next page of a queue; `overdue=1`: "Overdue only".
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AfterParam<Id> {
     pub after: Option<Id>,
+    #[serde(default)]
+    pub overdue: Option<String>,
+}
+
+impl<Id: Copy> AfterParam<Id> {
+    pub fn page(&self) -> QueuePage<Id> {
+        QueuePage {
+            after: self.after,
+            overdue_only: self.overdue.as_deref().is_some_and(|v| !v.is_empty()),
+        }
+    }
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::domain::{SaveOutcome, SaveTaskId, StaffId};
 use crate::format::Formatter;
-use crate::services::queues::lists::{Page, TaskQueue, TaskRow, task_queue};
+use crate::services::queues::lists::{Page, QueuePage, TaskQueue, TaskRow, task_queue};
 use crate::services::queues::save_calls::{CallReport, reassign as reassign_task, record_outcome};
 use crate::services::{FieldErrors, ServiceError};
 use crate::state::AppState;
@@ -25,6 +25,7 @@ struct TasksPage {
     layout: Layout,
     fmt: Formatter,
     tasks: Page<TaskRow, SaveTaskId>,
+    overdue_only: bool,
     sees_all: bool,
     notice: Option<String>,
     /// The task whose form came back with errors, and what was typed there.
@@ -54,7 +55,7 @@ async fn tasks_page(
     state: &AppState,
     user: &CurrentUser,
     session: &TypedSession,
-    after: Option<SaveTaskId>,
+    wanted: QueuePage<SaveTaskId>,
     shown: Shown,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
@@ -62,11 +63,12 @@ async fn tasks_page(
         tasks,
         sees_all,
         reassign_to,
-    } = task_queue(state, user.actor(), after).await?;
+    } = task_queue(state, user.actor(), wanted).await?;
     let page = TasksPage {
         layout: Layout::signed_in(user, session),
         fmt: Formatter::for_state(state),
         tasks,
+        overdue_only: wanted.overdue_only,
         sees_all,
         notice: shown.message,
         failed_task: typed.task,
@@ -89,7 +91,7 @@ pub async fn tasks(
         &state,
         &user,
         &session,
-        query.after,
+        query.page(),
         shown,
         Typed::default(),
     )
@@ -107,7 +109,13 @@ async fn after_task_action(
     answer(
         result,
         |()| see_other("/tasks"),
-        |shown| tasks_page(state, user, session, None, shown, typed),
+        |shown| {
+            let first = QueuePage {
+                after: None,
+                overdue_only: false,
+            };
+            tasks_page(state, user, session, first, shown, typed)
+        },
     )
     .await
 }

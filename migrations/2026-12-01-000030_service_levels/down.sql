@@ -1,0 +1,10 @@
+DROP INDEX service_level_alarms_waiting;
+DROP INDEX service_level_alarms_once;
+DROP TABLE service_level_alarms;
+DROP INDEX billing_items_queue_by_due;
+DROP INDEX save_tasks_open_by_assignee_due;
+DROP INDEX save_tasks_open_by_due;
+ALTER TABLE billing_items DROP COLUMN due_at;
+ALTER TABLE save_tasks DROP COLUMN due_at;
+ALTER TABLE staff DROP COLUMN slack_member_id;
+DROP TABLE service_level_settings;
