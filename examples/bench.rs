@@ -589,6 +589,7 @@ async fn main() {
                     ("ar_balance", "1,250.00"),
                     ("original_rep", "unknown"),
                     ("request", request),
+                    ("reason_id", "1"),
                     ("refund_amount", refund),
                     ("refund_reason", reason),
                     ("notes", ""),

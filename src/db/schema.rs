@@ -70,6 +70,7 @@ diesel::table! {
         is_open -> Bool,
         created_at -> BigInt,
         updated_at -> BigInt,
+        leave_reason_id -> Nullable<Integer>,
     }
 }
 
@@ -79,6 +80,15 @@ diesel::table! {
         name -> Text,
         rank -> Integer,
         route -> Text,
+        retired_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    leave_reasons (id) {
+        id -> Integer,
+        name -> Text,
+        position -> Integer,
         retired_at -> Nullable<BigInt>,
     }
 }
@@ -138,6 +148,7 @@ diesel::table! {
         created_at -> BigInt,
         closed_at -> Nullable<BigInt>,
         closed_by -> Nullable<Integer>,
+        offer -> Nullable<Text>,
     }
 }
 
@@ -181,6 +192,7 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_events -> staff (actor_id));
 diesel::joinable!(case_submissions -> cases (case_id));
 diesel::joinable!(cases -> customer_levels (level_id));
+diesel::joinable!(cases -> leave_reasons (leave_reason_id));
 diesel::joinable!(cases -> policy_versions (policy_version));
 diesel::joinable!(cases -> servers (server_id));
 diesel::joinable!(outbox_messages -> cases (case_id));
@@ -195,6 +207,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_submissions,
     cases,
     customer_levels,
+    leave_reasons,
     login_failures,
     outbox_messages,
     parked_forms,

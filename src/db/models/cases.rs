@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 
 use crate::domain::{
-    CancellationStatus, CaseId, CaseState, LevelId, Money, RefundStatus, RequestKind, ServerId,
-    StaffId, Tracks,
+    CancellationStatus, CaseId, CaseState, LevelId, Money, ReasonId, RefundStatus, RequestKind,
+    ServerId, StaffId, Tracks,
 };
 
 use crate::db::schema::cases;
@@ -35,6 +35,7 @@ pub struct CaseRow {
     pub is_open: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    pub leave_reason_id: Option<ReasonId>,
 }
 
 #[derive(Insertable)]
@@ -62,6 +63,7 @@ pub struct NewCaseRow<'a> {
     pub is_open: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    pub leave_reason_id: Option<ReasonId>,
 }
 
 impl CaseRow {

@@ -4,7 +4,9 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{billing_items as items, cases, customer_levels, save_tasks, staff};
+use crate::db::schema::{
+    billing_items as items, cases, customer_levels, leave_reasons, save_tasks, staff,
+};
 use crate::domain::{
     BillingItemId, BillingStatus, CaseId, Money, ReviewState, SaveTaskId, StaffId,
 };
@@ -24,6 +26,8 @@ pub struct TaskRow {
     pub assignee_id: StaffId,
     pub assignee_name: String,
     pub fell_back: bool,
+    /// SPEC §8: the rep knows why the customer leaves before calling.
+    pub reason_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -71,7 +75,11 @@ pub fn open_tasks(
     after: Option<SaveTaskId>,
 ) -> QueryResult<Page<TaskRow, SaveTaskId>> {
     let mut query = save_tasks::table
-        .inner_join(cases::table.inner_join(customer_levels::table))
+        .inner_join(
+            cases::table
+                .inner_join(customer_levels::table)
+                .left_join(leave_reasons::table),
+        )
         .inner_join(staff::table.on(staff::id.eq(save_tasks::assignee_id)))
         .filter(save_tasks::is_open.eq(true))
         .order(save_tasks::id.asc())
@@ -88,6 +96,7 @@ pub fn open_tasks(
             save_tasks::assignee_id,
             staff::full_name,
             save_tasks::fell_back,
+            leave_reasons::name.nullable(),
         ))
         .into_boxed();
     if let Some(assignee) = assignee {

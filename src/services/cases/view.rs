@@ -5,13 +5,14 @@ use diesel::prelude::*;
 use crate::db::models::billing_items::BillingItemRow;
 use crate::db::models::case_events;
 use crate::db::models::cases::CaseRow;
+use crate::db::models::leave_reasons::ReasonRow;
 use crate::db::models::outbox::delivery_for_case;
 use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::staff::StaffRow;
 use crate::db::views::waiting_list::mark_denial_seen;
 use crate::domain::{
-    BillingItemId, BillingStatus, CancellationStatus, CaseId, CaseState, Money, RefundStatus,
-    RequestKind, ReviewState, Role, SaveOutcome, SaveTaskId, StaffId, Tracks,
+    BillingItemId, BillingStatus, CancellationStatus, CaseId, CaseState, Money, OfferMade,
+    RefundStatus, RequestKind, ReviewState, Role, SaveOutcome, SaveTaskId, StaffId, Tracks,
 };
 use crate::procedure::{CaseFacts, Decision, Policy, exit_survey_reply};
 use crate::services::{Actor, ServiceError, policies};
@@ -36,6 +37,8 @@ pub struct CaseView {
     pub submitted_by: String,
     pub submitted_by_id: StaffId,
     pub created_at: i64,
+    /// SPEC §8: "Not recorded" for a cancellation from before reasons were asked.
+    pub leave_reason: Option<String>,
     pub save_task: Option<SaveTaskView>,
     pub billing: Option<BillingView>,
     pub events: Vec<CaseLogLine>,
@@ -50,7 +53,15 @@ pub struct SaveTaskView {
     pub fell_back: bool,
     pub is_open: bool,
     pub outcome: Option<SaveOutcome>,
+    pub offer: Option<OfferMade>,
     pub attempts: i32,
+}
+
+impl SaveTaskView {
+    /// "Offer made" as recorded with the outcome; none recorded is "No offer".
+    pub fn offer_label(&self) -> &'static str {
+        self.offer.unwrap_or(OfferMade::NoOffer).label()
+    }
 }
 
 pub struct BillingView {
@@ -159,6 +170,7 @@ pub fn load_case_in(
             fell_back: task.fell_back,
             is_open: task.is_open,
             outcome: task.outcome,
+            offer: task.offer,
             attempts: task.attempts,
         }),
         None => None,
@@ -182,6 +194,10 @@ pub fn load_case_in(
         submitted_by,
         submitted_by_id: row.submitted_by,
         created_at: row.created_at,
+        leave_reason: match row.leave_reason_id {
+            Some(id) => Some(ReasonRow::find(conn, id)?.name),
+            None => None,
+        },
         save_task,
         billing,
         events: case_events::for_case(conn, case_id)?,

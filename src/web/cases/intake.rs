@@ -50,6 +50,7 @@ struct NewCasePage {
     servers: Vec<Choice>,
     reps: Vec<Choice>,
     requests: Vec<Choice>,
+    reasons: Vec<Choice>,
     open_case_warning: Option<CaseId>,
     notice: Option<&'static str>,
 }
@@ -83,6 +84,7 @@ async fn new_case_page(
         levels,
         servers,
         reps,
+        reasons,
     } = intake_choices(state, user.actor()).await?;
     let page = NewCasePage {
         layout: Layout::signed_in(user, session),
@@ -97,6 +99,10 @@ async fn new_case_page(
             .collect(),
         reps: rep_choices(reps),
         requests: request_choices(),
+        reasons: reasons
+            .into_iter()
+            .map(|(id, name)| Choice::new(id, name))
+            .collect(),
         open_case_warning: extras.open_case_warning,
         notice: extras.notice,
     };

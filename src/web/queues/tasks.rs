@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::{SaveOutcome, SaveTaskId, StaffId};
+use crate::domain::{OfferMade, SaveOutcome, SaveTaskId, StaffId};
 use crate::format::Formatter;
 use crate::services::queues::lists::{Page, TaskQueue, TaskRow, task_queue};
 use crate::services::queues::save_calls::{CallReport, reassign as reassign_task, record_outcome};
@@ -31,6 +31,7 @@ struct TasksPage {
     failed_task: Option<SaveTaskId>,
     errors: FieldErrors,
     typed_outcome: String,
+    typed_offer: String,
     typed_notes: String,
     /// Active sales reps a retention owner can hand a task to.
     reassign_to: Vec<(StaffId, String)>,
@@ -40,6 +41,22 @@ impl TasksPage {
     fn is_failed(&self, task_id: &SaveTaskId) -> bool {
         self.failed_task == Some(*task_id)
     }
+
+    /// "Offer made": (value, label, selected) for one task's form.
+    fn offers(&self, failed: &bool) -> Vec<(&'static str, &'static str, bool)> {
+        let typed = if *failed {
+            self.typed_offer.as_str()
+        } else {
+            ""
+        };
+        OfferMade::ALL
+            .into_iter()
+            .map(|o| {
+                let selected = o.as_str() == typed || (typed.is_empty() && o == OfferMade::NoOffer);
+                (o.as_str(), o.label(), selected)
+            })
+            .collect()
+    }
 }
 
 /// What a refused task action brings back onto the page.
@@ -47,6 +64,7 @@ impl TasksPage {
 struct Typed {
     task: Option<SaveTaskId>,
     outcome: String,
+    offer: String,
     notes: String,
 }
 
@@ -72,6 +90,7 @@ async fn tasks_page(
         failed_task: typed.task,
         errors: shown.errors,
         typed_outcome: typed.outcome,
+        typed_offer: typed.offer,
         typed_notes: typed.notes,
         reassign_to,
     };
@@ -119,6 +138,7 @@ pub struct OutcomeForm {
     outcome: String,
     #[serde(default)]
     call_notes: String,
+    offer: Option<String>,
 }
 
 pub async fn record(
@@ -132,15 +152,18 @@ pub async fn record(
     let OutcomeForm {
         outcome,
         call_notes,
+        offer,
     } = form.into_inner();
     let report = CallReport {
         outcome: SaveOutcome::parse(&outcome).ok(),
+        offer: OfferMade::from_form(offer.as_deref()),
         notes: call_notes.clone(),
     };
     let result = record_outcome(&state, user.actor(), task_id, report).await;
     let typed = Typed {
         task: Some(task_id),
         outcome,
+        offer: offer.unwrap_or_default(),
         notes: call_notes,
     };
     after_task_action(&state, &user, &session, result, typed).await
