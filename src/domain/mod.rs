@@ -15,6 +15,7 @@ mod money;
 mod offer;
 mod password;
 mod reference;
+pub mod reports;
 mod request_kind;
 mod review_state;
 mod role;

@@ -27,6 +27,7 @@ pub mod error;
 pub mod health;
 pub mod policies;
 pub mod queues;
+pub mod reports;
 
 pub use actor::Actor;
 pub use error::{FieldErrors, ServiceError};

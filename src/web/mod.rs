@@ -15,6 +15,7 @@ pub mod forms;
 pub mod headers;
 pub mod layout;
 pub mod queues;
+pub mod reports;
 pub mod session;
 pub mod session_store;
 
@@ -48,6 +49,8 @@ fn page_routes() -> Routes {
             "/billing",
             web::get().to(queues::billing::billing_queue_page),
         ),
+        ("/reports", web::get().to(reports::show)),
+        ("/reports/{table}", web::get().to(reports::download)),
     ];
     routes.extend(admin_pages());
     routes

@@ -2,4 +2,5 @@
 
 pub mod case_list;
 pub mod queues;
+pub mod reports;
 pub mod waiting_list;
