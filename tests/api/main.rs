@@ -11,5 +11,6 @@ mod helpers;
 mod junk;
 mod operations;
 mod queues;
+mod reports;
 mod robustness;
 mod slack;
