@@ -57,6 +57,7 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/admin/staff", "Staff"),
             ("/admin/servers", "Servers"),
             ("/admin/levels", "Levels"),
+            ("/admin/reasons", "Reasons"),
             ("/admin/policy", "Policy"),
             ("/admin/audit", "Audit log"),
             ("/cases", "Cases"),

@@ -22,6 +22,7 @@ pub mod session_store;
 use actix_web::web;
 
 use self::errors::AppError;
+use crate::services::admin::reasons::Reason;
 use crate::services::admin::reference::{Level, Server};
 
 type Routes = Vec<(&'static str, actix_web::Route)>;
@@ -78,6 +79,10 @@ fn admin_pages() -> Routes {
             web::get().to(admin::reference::list::<Level>),
         ),
         ("/admin/policy", web::get().to(admin::policy::show)),
+        (
+            "/admin/reasons",
+            web::get().to(admin::reference::list::<Reason>),
+        ),
     ]
 }
 
@@ -150,6 +155,12 @@ fn reference_actions() -> Routes {
         ("/admin/levels/{id}/route", web::post().to(change::<Level>)),
         ("/admin/levels/{id}/retire", web::post().to(retire::<Level>)),
         ("/admin/policy", web::post().to(admin::policy::save)),
+        ("/admin/reasons", web::post().to(add::<Reason>)),
+        ("/admin/reasons/{id}", web::post().to(change::<Reason>)),
+        (
+            "/admin/reasons/{id}/retire",
+            web::post().to(retire::<Reason>),
+        ),
     ]
 }
 

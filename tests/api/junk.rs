@@ -42,6 +42,9 @@ fn fields_of(route: &str) -> &'static [&'static str] {
         "/admin/levels" => &["name", "rank", "route"],
         "/admin/levels/{id}/route" => &["route"],
         "/admin/policy" => &["ar_limit", "refund_review_limit"],
+        "/admin/reasons" => &["name", "position"],
+        "/admin/reasons/{id}" => &["position"],
+        "/admin/reasons/{id}/retire" => &[],
         other => panic!("{other} is a POST route the junk test does not know: add its fields here"),
     }
 }

@@ -11,6 +11,7 @@ mod helpers;
 mod junk;
 mod operations;
 mod queues;
+mod reasons;
 mod reports;
 mod robustness;
 mod slack;

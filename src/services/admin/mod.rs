@@ -4,5 +4,6 @@
 pub mod new_staff;
 pub mod overview;
 pub mod policy;
+pub mod reasons;
 pub mod reference;
 pub mod staff;

@@ -5,6 +5,7 @@
 pub mod levels;
 pub mod overview;
 pub mod policy;
+pub mod reasons;
 pub mod reference;
 pub mod servers;
 pub mod staff;

@@ -4,10 +4,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::{OfferMade, SaveOutcome, SaveTaskId, StaffId};
+use crate::domain::reports::percent;
+use crate::domain::{OfferMade, Role, SaveOutcome, SaveTaskId, StaffId};
 use crate::format::Formatter;
 use crate::services::queues::lists::{Page, TaskQueue, TaskRow, task_queue};
 use crate::services::queues::save_calls::{CallReport, reassign as reassign_task, record_outcome};
+use crate::services::reports::{MySaveCalls, my_save_calls};
 use crate::services::{FieldErrors, ServiceError};
 use crate::state::AppState;
 use crate::web::answer::answer;
@@ -35,11 +37,18 @@ struct TasksPage {
     typed_notes: String,
     /// Active sales reps a retention owner can hand a task to.
     reassign_to: Vec<(StaffId, String)>,
+    /// A sales rep's own save rate over the last 90 days (SPEC §9).
+    my_save_calls: Option<MySaveCalls>,
 }
 
 impl TasksPage {
     fn is_failed(&self, task_id: &SaveTaskId) -> bool {
         self.failed_task == Some(*task_id)
+    }
+
+    /// "My save calls": `62.5 %`, or `—` with nothing decided yet.
+    fn my_rate(&self) -> String {
+        percent(self.my_save_calls.and_then(|m| m.rate()))
     }
 
     /// "Offer made": (value, label, selected) for one task's form.
@@ -81,7 +90,12 @@ async fn tasks_page(
         sees_all,
         reassign_to,
     } = task_queue(state, user.actor(), after).await?;
+    let my_save_calls = match user.role {
+        Role::SalesRep => Some(my_save_calls(state, user.actor()).await?),
+        _ => None,
+    };
     let page = TasksPage {
+        my_save_calls,
         layout: Layout::signed_in(user, session),
         fmt: Formatter::for_state(state),
         tasks,
