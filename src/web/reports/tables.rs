@@ -6,6 +6,38 @@ use crate::domain::reports::{
     CancellationRow, GroupBy, RefundRow, Reports, SaveCallRow, Table, duration, percent, plain_rate,
 };
 
+const SAVE_CALL_COLUMNS: &[&str] = &[
+    "Save tasks",
+    "Saved",
+    "Not saved",
+    "Withdrawn",
+    "Open",
+    "Save rate",
+    "A/R retained",
+    "Kept 30 days",
+    "Median time to outcome",
+];
+const CANCELLATION_COLUMNS: &[&str] = &[
+    "Cases",
+    "C2 reply",
+    "C2A under the limit",
+    "C2A save call",
+    "C3 save call",
+    "Cancelled",
+    "Retained",
+    "Withdrawn",
+];
+const REFUND_COLUMNS: &[&str] = &[
+    "Refunds",
+    "Needs review",
+    "Issued",
+    "Denied",
+    "Withdrawn",
+    "In progress",
+    "Amount issued",
+    "Median time to issue",
+];
+
 /// Which table: its path in the CSV link and its words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
@@ -41,37 +73,9 @@ impl Which {
 
     fn columns(self) -> &'static [&'static str] {
         match self {
-            Which::SaveCalls => &[
-                "Save tasks",
-                "Saved",
-                "Not saved",
-                "Withdrawn",
-                "Open",
-                "Save rate",
-                "A/R retained",
-                "Kept 30 days",
-                "Median time to outcome",
-            ],
-            Which::Cancellations => &[
-                "Cases",
-                "C2 reply",
-                "C2A under the limit",
-                "C2A save call",
-                "C3 save call",
-                "Cancelled",
-                "Retained",
-                "Withdrawn",
-            ],
-            Which::Refunds => &[
-                "Refunds",
-                "Needs review",
-                "Issued",
-                "Denied",
-                "Withdrawn",
-                "In progress",
-                "Amount issued",
-                "Median time to issue",
-            ],
+            Which::SaveCalls => SAVE_CALL_COLUMNS,
+            Which::Cancellations => CANCELLATION_COLUMNS,
+            Which::Refunds => REFUND_COLUMNS,
         }
     }
 
