@@ -251,7 +251,7 @@ fn save_call_rows(cases: &[Case], by: &str, now: i64) -> Rows {
                 n(End::Open),
             ]);
             let kept_shown = if old_saves.is_empty() {
-                "— no save is 30 days old yet".to_owned()
+                "— (no save is 30 days old yet)".to_owned()
             } else {
                 kept.0.clone()
             };

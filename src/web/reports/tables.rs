@@ -196,8 +196,8 @@ pub struct Chart {
     pub height: usize,
 }
 
-pub const CHART_LABEL_WIDTH: u64 = 150;
-pub const CHART_BAR_WIDTH: u64 = 220;
+pub const CHART_LABEL_WIDTH: u64 = 170;
+pub const CHART_BAR_WIDTH: u64 = 320;
 const BAR_PITCH: usize = 24;
 
 impl Chart {
