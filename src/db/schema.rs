@@ -71,6 +71,7 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         leave_reason_id -> Nullable<Integer>,
+        decided_route -> Nullable<Text>,
     }
 }
 

@@ -2,9 +2,9 @@
 //! cancellation and refund of the cases submitted in a time range, and the
 //! cases that came after each save on the same account.
 //!
-//! Each query starts from `cases_by_created` (a range scan over the cases
-//! submitted in the range: `CROSS JOIN` keeps SQLite from starting anywhere
-//! else) and reaches the task, billing item, level, reason and people by
+//! Each query starts from `cases_for_reports` (a range scan over the cases
+//! submitted in the range, on an index that covers every case column read
+//! here: `CROSS JOIN` keeps SQLite from starting anywhere else) and reaches the task, billing item, level, reason and people by
 //! primary or unique keys. "Kept 30 days" looks up the account's later
 //! cases on `cases_by_account_created`. The figures are computed from these
 //! rows (`domain::reports`), never kept as running totals.
@@ -111,7 +111,7 @@ pub fn save_tasks(
                 t.created_at AS task_created_at, t.closed_at, t.is_open, t.outcome, t.offer,
                 c.ar_balance_cents AS ar_balance, l.name AS level_name, r.name AS reason_name,
                 CASE WHEN t.outcome IS NULL THEN a.full_name ELSE COALESCE(b.full_name, a.full_name) END AS rep_name
-         FROM cases c INDEXED BY cases_by_created
+         FROM cases c INDEXED BY cases_for_reports
          CROSS JOIN save_tasks t ON t.case_id = c.id
          JOIN customer_levels l ON l.id = c.level_id
          LEFT JOIN leave_reasons r ON r.id = c.leave_reason_id
@@ -133,7 +133,7 @@ pub fn cases_after_saves(
 ) -> QueryResult<Vec<LaterCaseRow>> {
     diesel::sql_query(format!(
         "SELECT t.id AS task_id, later.created_at, later.cancellation_status
-         FROM cases c INDEXED BY cases_by_created
+         FROM cases c INDEXED BY cases_for_reports
          CROSS JOIN save_tasks t ON t.case_id = c.id
          CROSS JOIN cases later INDEXED BY cases_by_account_created
              ON later.account_id = c.account_id
@@ -153,10 +153,10 @@ pub fn cancellations(
 ) -> QueryResult<Vec<CancellationReportRow>> {
     diesel::sql_query(format!(
         "SELECT c.created_at AS case_created_at,
-                json_extract(c.facts_snapshot, '$.level.route') AS route,
+                c.decided_route AS route,
                 t.id IS NOT NULL AS had_save_task, c.cancellation_status, t.offer,
                 l.name AS level_name, r.name AS reason_name, rep.full_name AS original_rep_name
-         FROM cases c INDEXED BY cases_by_created
+         FROM cases c INDEXED BY cases_for_reports
          LEFT JOIN save_tasks t ON t.case_id = c.id
          JOIN customer_levels l ON l.id = c.level_id
          LEFT JOIN leave_reasons r ON r.id = c.leave_reason_id
@@ -176,7 +176,7 @@ pub fn refunds(
         "SELECT c.created_at AS case_created_at, i.created_at AS item_created_at, i.issued_at,
                 i.status, i.review, i.amount_cents AS amount,
                 l.name AS level_name, rep.full_name AS original_rep_name
-         FROM cases c INDEXED BY cases_by_created
+         FROM cases c INDEXED BY cases_for_reports
          CROSS JOIN billing_items i ON i.case_id = c.id
          JOIN customer_levels l ON l.id = c.level_id
          LEFT JOIN staff rep ON rep.id = c.original_rep_id
@@ -205,7 +205,7 @@ pub fn decided_by(
     let row: Decided = diesel::sql_query(format!(
         "SELECT COALESCE(SUM(t.outcome = 'saved'), 0) AS saved,
                 COALESCE(SUM(t.outcome = 'not_saved'), 0) AS not_saved
-         FROM cases c INDEXED BY cases_by_created
+         FROM cases c INDEXED BY cases_for_reports
          CROSS JOIN save_tasks t ON t.case_id = c.id
          WHERE t.closed_by = ? AND t.outcome IS NOT NULL AND {IN_RANGE}"
     ))

@@ -366,6 +366,7 @@ fn insert_decided_case(
             created_at: now,
             updated_at: now,
             leave_reason_id: s.reason.filter(|_| s.request.includes_cancellation()),
+            decided_route: cancellation_status.map(|_| case.facts.level.route),
         },
     )?;
 

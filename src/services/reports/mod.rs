@@ -95,14 +95,17 @@ pub async fn reports(
         .into_iter()
         .map(|t| {
             let later = after_save.remove(&t.task_id).unwrap_or_default();
-            save_fact(t, &later, zone, now)
+            save_fact(t, &later, month_in(filter.group_by, zone), now)
         })
         .collect();
     let cancellations: Vec<CancellationFact> = cancellations
         .into_iter()
-        .map(|c| cancellation_fact(c, zone))
+        .map(|c| cancellation_fact(c, month_in(filter.group_by, zone)))
         .collect();
-    let refunds: Vec<RefundFact> = refunds.into_iter().map(|r| refund_fact(r, zone)).collect();
+    let refunds: Vec<RefundFact> = refunds
+        .into_iter()
+        .map(|r| refund_fact(r, month_in(filter.group_by.for_refunds(), zone)))
+        .collect();
     Ok(Reports::build(
         filter.group_by,
         &saves,
@@ -111,9 +114,22 @@ pub async fn reports(
     ))
 }
 
-fn month(at: i64, zone: Tz) -> String {
-    let day = today(at, zone);
-    format!("{:04}-{:02}", day.year(), day.month())
+/// A case's month (`2026-11`), only when the table is grouped by month
+/// (the time-zone conversion is the costliest part of a fact).
+#[derive(Clone, Copy)]
+struct MonthOf(Option<Tz>);
+
+fn month_in(by: GroupBy, zone: Tz) -> MonthOf {
+    MonthOf((by == GroupBy::Month).then_some(zone))
+}
+
+impl MonthOf {
+    fn of(self, at: i64) -> String {
+        self.0.map_or_else(String::new, |zone| {
+            let day = today(at, zone);
+            format!("{:04}-{:02}", day.year(), day.month())
+        })
+    }
 }
 
 const NOT_RECORDED: &str = "Not recorded";
@@ -123,7 +139,7 @@ fn offer_label(offer: Option<OfferMade>) -> String {
     offer.unwrap_or(OfferMade::NoOffer).label().to_owned()
 }
 
-fn save_fact(t: SaveTaskReportRow, later: &[LaterCase], zone: Tz, now: i64) -> SaveCallFact {
+fn save_fact(t: SaveTaskReportRow, later: &[LaterCase], month: MonthOf, now: i64) -> SaveCallFact {
     let end = match (t.is_open, t.outcome) {
         (true, _) => TaskEnd::Open,
         (false, Some(SaveOutcome::Saved)) => TaskEnd::Saved,
@@ -134,7 +150,7 @@ fn save_fact(t: SaveTaskReportRow, later: &[LaterCase], zone: Tz, now: i64) -> S
     let closed_at = t.closed_at.filter(|_| decided);
     SaveCallFact {
         groups: Groups {
-            month: month(t.case_created_at, zone),
+            month: month.of(t.case_created_at),
             sales_rep: t.rep_name,
             level: t.level_name,
             reason: t.reason_name.unwrap_or_else(|| NOT_RECORDED.to_owned()),
@@ -149,10 +165,10 @@ fn save_fact(t: SaveTaskReportRow, later: &[LaterCase], zone: Tz, now: i64) -> S
     }
 }
 
-fn cancellation_fact(c: CancellationReportRow, zone: Tz) -> CancellationFact {
+fn cancellation_fact(c: CancellationReportRow, month: MonthOf) -> CancellationFact {
     CancellationFact {
         groups: Groups {
-            month: month(c.case_created_at, zone),
+            month: month.of(c.case_created_at),
             sales_rep: c
                 .original_rep_name
                 .unwrap_or_else(|| UNKNOWN_REP.to_owned()),
@@ -166,7 +182,7 @@ fn cancellation_fact(c: CancellationReportRow, zone: Tz) -> CancellationFact {
     }
 }
 
-fn refund_fact(r: RefundReportRow, zone: Tz) -> RefundFact {
+fn refund_fact(r: RefundReportRow, month: MonthOf) -> RefundFact {
     let end = match r.status {
         BillingStatus::InProgress => RefundEnd::InProgress,
         BillingStatus::Issued => RefundEnd::Issued,
@@ -175,7 +191,7 @@ fn refund_fact(r: RefundReportRow, zone: Tz) -> RefundFact {
     };
     RefundFact {
         groups: Groups {
-            month: month(r.case_created_at, zone),
+            month: month.of(r.case_created_at),
             sales_rep: r
                 .original_rep_name
                 .unwrap_or_else(|| UNKNOWN_REP.to_owned()),
