@@ -670,6 +670,33 @@ async fn main() {
         });
     }
 
+    // /reports (SPEC §9), as Spencer opens it: one person at a time.
+    for (what, path, limit_ms) in [
+        (
+            "`GET /reports` (last 90 days, by month; 1 at a time)",
+            "/reports",
+            250.0,
+        ),
+        (
+            "`GET /reports?from=2000-01-01&group=reason` (all time; 1 at a time)",
+            "/reports?from=2000-01-01&group=reason",
+            1000.0,
+        ),
+    ] {
+        let (c, url) = (owner.clone(), format!("{base}{path}"));
+        let f = measure(what, 1, s, move |_| {
+            let (c, url) = (c.clone(), url.clone());
+            async move { get_page(&c, url, "Download CSV".to_owned()).await }
+        })
+        .await;
+        rows.push(Row {
+            what: what.into(),
+            met: Some(f.p99_ms <= limit_ms && f.errors == 0),
+            figures: f,
+            target: format!("p99 ≤ {limit_ms} ms (hard)"),
+        });
+    }
+
     // POST /cases: a fresh form (CSRF and one-time submission token) per post.
     let post = {
         let (c, base) = (agent.clone(), base.clone());
@@ -717,6 +744,7 @@ async fn main() {
                     ("ar_balance", "1,250.00"),
                     ("original_rep", "unknown"),
                     ("request", request),
+                    ("reason_id", "1"),
                     ("refund_amount", refund),
                     ("refund_reason", reason),
                     ("notes", ""),

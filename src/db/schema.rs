@@ -71,6 +71,8 @@ diesel::table! {
         is_open -> Bool,
         created_at -> BigInt,
         updated_at -> BigInt,
+        leave_reason_id -> Nullable<Integer>,
+        decided_route -> Nullable<Text>,
     }
 }
 
@@ -80,6 +82,15 @@ diesel::table! {
         name -> Text,
         rank -> Integer,
         route -> Text,
+        retired_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    leave_reasons (id) {
+        id -> Integer,
+        name -> Text,
+        position -> Integer,
         retired_at -> Nullable<BigInt>,
     }
 }
@@ -163,6 +174,7 @@ diesel::table! {
         created_at -> BigInt,
         closed_at -> Nullable<BigInt>,
         closed_by -> Nullable<Integer>,
+        offer -> Nullable<Text>,
         due_at -> Nullable<BigInt>,
     }
 }
@@ -239,6 +251,7 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_events -> staff (actor_id));
 diesel::joinable!(case_submissions -> cases (case_id));
 diesel::joinable!(cases -> customer_levels (level_id));
+diesel::joinable!(cases -> leave_reasons (leave_reason_id));
 diesel::joinable!(cases -> policy_versions (policy_version));
 diesel::joinable!(cases -> servers (server_id));
 diesel::joinable!(not_saved_replies -> cases (case_id));
@@ -258,6 +271,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_submissions,
     cases,
     customer_levels,
+    leave_reasons,
     login_failures,
     not_saved_replies,
     outbox_messages,

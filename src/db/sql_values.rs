@@ -10,8 +10,8 @@ use diesel::sqlite::{Sqlite, SqliteValue};
 
 use crate::domain::{
     BillingItemId, BillingStatus, CancellationRoute, CancellationStatus, CaseId, EventKind,
-    LevelId, Money, OutboxMessageId, RefundStatus, RequestKind, ReviewState, Role, SaveOutcome,
-    SaveTaskId, ServerId, StaffId,
+    LevelId, Money, OfferMade, OutboxMessageId, ReasonId, RefundStatus, RequestKind, ReviewState,
+    Role, SaveOutcome, SaveTaskId, ServerId, StaffId,
 };
 
 macro_rules! integer_ids {
@@ -38,7 +38,8 @@ integer_ids!(
     BillingItemId,
     LevelId,
     ServerId,
-    OutboxMessageId
+    OutboxMessageId,
+    ReasonId
 );
 
 macro_rules! text_codes {
@@ -66,6 +67,7 @@ text_codes!(
     CancellationRoute,
     CancellationStatus,
     EventKind,
+    OfferMade,
     RefundStatus,
     RequestKind,
     ReviewState,

@@ -26,14 +26,15 @@ use crate::db::bulk_load::BulkLoad;
 use crate::db::models::billing_items::BillingItemRow;
 use crate::db::models::case_events;
 use crate::db::models::cases::CaseRow;
+use crate::db::models::leave_reasons::ReasonRow;
 use crate::db::models::reference::{LevelRow, ServerRow};
 use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::service_levels;
 use crate::db::models::staff::StaffRow;
 use crate::domain::case_log::{self, LogLine};
 use crate::domain::{
-    AccountId, CancellationStatus, CustomerName, Money, RefundAmount, RefundStatus, RequestKind,
-    SaveOutcome, ServiceLevels, StaffId, Tracks,
+    AccountId, CancellationStatus, CustomerName, Money, OfferMade, RefundAmount, RefundStatus,
+    RequestKind, SaveOutcome, ServiceLevels, StaffId, Tracks,
 };
 use crate::procedure::{Decision, Policy, Replies, SaveTaskAssignee};
 use crate::services::cases::intake::{
@@ -71,6 +72,8 @@ struct Cast {
     reps: Vec<StaffRow>,
     levels: Vec<LevelRow>,
     servers: Vec<ServerRow>,
+    /// Active reasons for leaving, in their order (the seeded ones first).
+    reasons: Vec<ReasonRow>,
     policy: Policy,
     replies: Replies,
     service_levels: ServiceLevels,
@@ -86,6 +89,10 @@ impl Cast {
         anyhow::ensure!(!levels.is_empty(), "there are no customer levels");
         let servers = ServerRow::active_by_name(conn)?;
         anyhow::ensure!(!servers.is_empty(), "there are no servers");
+        anyhow::ensure!(
+            !ReasonRow::active_by_position(conn)?.is_empty(),
+            "there are no reasons for leaving"
+        );
         Ok(Cast {
             agent: by_username(conn, "alex")?,
             billing: by_username(conn, "heather")?,
@@ -94,6 +101,7 @@ impl Cast {
             reps: vec![by_username(conn, "riley")?, by_username(conn, "morgan")?],
             levels,
             servers,
+            reasons: ReasonRow::active_by_position(conn)?,
             policy: policies::current(conn)?,
             replies: replies::current(conn)?,
             service_levels: service_levels::current(conn, zone)?,
@@ -137,6 +145,7 @@ pub fn fill(
         load.set_indexes_aside()?;
     }
     let mut rng = StdRng::seed_from_u64(8 + first_number as u64);
+    let mut saved = SavedAccounts::default();
     let mut done = 0;
     while done < cases {
         let batch = BATCH.min(cases - done);
@@ -146,7 +155,8 @@ pub fn fill(
                     let number = first_number + i as i64;
                     // Oldest first, so ids grow with time as they do in use.
                     let age = (cases - 1 - i) as i64 * HISTORY_DAYS * DAY / cases.max(1) as i64;
-                    write_case(conn, &cast, &mut rng, number, now - age, now)?;
+                    let at = (now - age, now);
+                    write_case(conn, &cast, &mut rng, &mut saved, number, at)?;
                 }
                 Ok(())
             })?;
@@ -242,14 +252,66 @@ fn dollars(rng: &mut StdRng, low: i64, high: i64) -> i64 {
     }
 }
 
+/// Accounts saved on a call, some of which come back later and cancel
+/// after all (so "Kept 30 days" in the reports is not always 100 %).
+#[derive(Default)]
+struct SavedAccounts(Vec<(String, i64)>);
+
+impl SavedAccounts {
+    const KEEP: usize = 500;
+
+    fn remember(&mut self, account: &AccountId, saved_at: i64) {
+        if self.0.len() >= Self::KEEP {
+            self.0.remove(0);
+        }
+        self.0.push((account.as_str().to_owned(), saved_at));
+    }
+
+    /// About one case in 25 is a saved account coming back (after its save).
+    fn coming_back(&mut self, rng: &mut StdRng, now: i64) -> Option<String> {
+        if self.0.is_empty() || !rng.gen_bool(0.04) {
+            return None;
+        }
+        let index = rng.gen_range(0..self.0.len());
+        (self.0[index].1 < now).then(|| self.0.swap_remove(index).0)
+    }
+}
+
+/// Reasons for leaving in the proportions a real team sees: price first,
+/// then missing features and competitors; the rest less often.
+fn pick_reason<'a>(rng: &mut StdRng, reasons: &'a [ReasonRow]) -> &'a ReasonRow {
+    const WEIGHTS: [u32; 7] = [30, 20, 15, 12, 10, 8, 5];
+    let total: u32 = WEIGHTS.iter().take(reasons.len()).sum();
+    let mut roll = rng.gen_range(0..total.max(1));
+    for (reason, weight) in reasons.iter().zip(WEIGHTS) {
+        if roll < weight {
+            return reason;
+        }
+        roll -= weight;
+    }
+    &reasons[reasons.len() - 1]
+}
+
+/// What a rep offers on a save call: most offer something.
+fn pick_offer(rng: &mut StdRng) -> OfferMade {
+    match rng.gen_range(0..100) {
+        0..25 => OfferMade::NoOffer,
+        25..60 => OfferMade::Discount,
+        60..75 => OfferMade::Pause,
+        75..92 => OfferMade::Downgrade,
+        _ => OfferMade::Other,
+    }
+}
+
 fn write_case(
     conn: &mut SqliteConnection,
     cast: &Cast,
     rng: &mut StdRng,
+    saved: &mut SavedAccounts,
     number: i64,
-    created_at: i64,
-    now: i64,
+    (created_at, now): (i64, i64),
 ) -> anyhow::Result<()> {
+    let returning = saved.coming_back(rng, created_at);
     // What the agent typed.
     let name = if rng.gen_bool(0.4) {
         format!(
@@ -262,6 +324,7 @@ fn write_case(
         format!("{} {}", pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES))
     };
     let request = match rng.gen_range(0..100) {
+        _ if returning.is_some() => RequestKind::Cancel,
         0..50 => RequestKind::Cancel,
         50..80 => RequestKind::Refund,
         _ => RequestKind::CancelAndRefund,
@@ -300,8 +363,10 @@ fn write_case(
     });
     let submission = CaseSubmission {
         customer_name: CustomerName::parse(&name).context("demo customer name")?,
-        account_id: AccountId::parse(&format!("ACC-{:07}", 1_000_000 + number))
-            .context("demo account id")?,
+        account_id: AccountId::parse(
+            &returning.unwrap_or_else(|| format!("ACC-{:07}", 1_000_000 + number)),
+        )
+        .context("demo account id")?,
         support_ticket: rng
             .gen_bool(0.7)
             .then(|| format!("T-{}", 200_000 + number * 3)),
@@ -310,6 +375,7 @@ fn write_case(
         ar_balance: Money::from_cents(ar_cents).context("demo A/R")?,
         original_rep: rep.map_or(RepChoice::Unknown, |r| RepChoice::Staff(r.id)),
         request,
+        reason: Some(pick_reason(rng, &cast.reasons).id),
         refund,
         notes: rng
             .gen_bool(0.2)
@@ -351,7 +417,7 @@ fn write_case(
             Some(SaveTaskAssignee::OriginalRep) => rep.map_or(cast.retention_owner.id, |r| r.id),
             _ => cast.retention_owner.id,
         };
-        settle(
+        let outcome = settle(
             conn,
             cast,
             rng,
@@ -359,6 +425,9 @@ fn write_case(
             (inserted, caller),
             (created_at, now),
         )?;
+        if let Some((SaveOutcome::Saved, saved_at)) = outcome {
+            saved.remember(&submission.account_id, saved_at);
+        }
     }
     Ok(())
 }
@@ -366,6 +435,7 @@ fn write_case(
 /// Moves a case to where its tracks end, with the log lines and status
 /// changes the services write (`domain::case_log`, `Tracks`), at the times
 /// people would have acted. The case row is written once, at the end.
+/// Returns how its save call ended and when, if it had one.
 fn settle(
     conn: &mut SqliteConnection,
     cast: &Cast,
@@ -373,7 +443,7 @@ fn settle(
     (decision, submission): (&Decision, &CaseSubmission),
     (inserted, caller): (InsertedCase, StaffId),
     (created_at, now): (i64, i64),
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<(SaveOutcome, i64)>> {
     let case_id = inserted.case_id;
     let agent = cast.agent.id;
     let mut at = created_at;
@@ -399,7 +469,7 @@ fn settle(
             BillingItemRow::withdraw_untouched(conn, case_id)?;
         }
         SaveTaskRow::close_for_case(conn, case_id, agent, when)?;
-        return Ok(());
+        return Ok(None);
     }
 
     let mut tracks = initial;
@@ -411,8 +481,10 @@ fn settle(
         } else {
             SaveOutcome::NotSaved
         };
-        log(conn, caller, case_log::save_outcome(outcome, 1, None), when)?;
-        task_outcome = Some((task_id, outcome, when));
+        let offer = pick_offer(rng);
+        let line = case_log::save_outcome(outcome, offer, 1, None);
+        log(conn, caller, line, when)?;
+        task_outcome = Some((task_id, (outcome, offer), when));
         if let Some(next) = outcome.cancellation_after() {
             tracks = tracks.with_cancellation(next);
         }
@@ -468,7 +540,7 @@ fn settle(
         SaveTaskRow::close_if_open(conn, task_id, outcome, caller, when)?;
     }
     CaseRow::move_tracks(conn, case_id, initial, tracks, at)?;
-    Ok(())
+    Ok(task_outcome.map(|(_, (outcome, _), when)| (outcome, when)))
 }
 
 /// What billing did to a demo refund, written after its log lines.

@@ -4,6 +4,7 @@
 
 use super::event_kind::EventKind;
 use super::money::Money;
+use super::offer::OfferMade;
 use super::save_outcome::SaveOutcome;
 use super::service_levels::DueTrack;
 
@@ -69,7 +70,12 @@ pub fn withdrawn(reason: &str) -> LogLine {
 
 /// A save call's outcome (C2A, C3). `attempts` counts this call; `notes`
 /// are the rep's call notes, if any.
-pub fn save_outcome(outcome: SaveOutcome, attempts: i32, notes: Option<&str>) -> LogLine {
+pub fn save_outcome(
+    outcome: SaveOutcome,
+    offer: OfferMade,
+    attempts: i32,
+    notes: Option<&str>,
+) -> LogLine {
     let what = match outcome {
         SaveOutcome::NoAnswer => {
             format!("No answer (attempt {attempts}); the task stays open.")
@@ -79,6 +85,7 @@ pub fn save_outcome(outcome: SaveOutcome, attempts: i32, notes: Option<&str>) ->
             "Not saved: the agent sends the C2 reply with the exit survey.".to_owned()
         }
     };
+    let what = format!("{what} Offer made: {offer}.");
     let body = match notes {
         Some(notes) => format!("{what} Notes: {notes}"),
         None => what,
@@ -140,15 +147,21 @@ mod tests {
     #[test]
     fn save_outcomes_read_like_the_procedure() {
         assert_eq!(
-            save_outcome(SaveOutcome::NoAnswer, 2, None).body,
-            "No answer (attempt 2); the task stays open."
+            save_outcome(SaveOutcome::NoAnswer, OfferMade::NoOffer, 2, None).body,
+            "No answer (attempt 2); the task stays open. Offer made: No offer."
         );
         assert_eq!(
-            save_outcome(SaveOutcome::Saved, 1, Some("Offered a discount")).body,
-            "Saved: the customer stays. Notes: Offered a discount"
+            save_outcome(
+                SaveOutcome::Saved,
+                OfferMade::Discount,
+                1,
+                Some("Offered a discount")
+            )
+            .body,
+            "Saved: the customer stays. Offer made: Discount. Notes: Offered a discount"
         );
         assert_eq!(
-            save_outcome(SaveOutcome::NotSaved, 1, None).kind,
+            save_outcome(SaveOutcome::NotSaved, OfferMade::Pause, 1, None).kind,
             EventKind::SaveOutcome
         );
     }

@@ -55,4 +55,6 @@ id_type!(
     ServerId,
     /// A Slack outbox message (`outbox.id`).
     OutboxMessageId,
+    /// A reason for leaving (`leave_reasons.id`).
+    ReasonId,
 );

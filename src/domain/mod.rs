@@ -12,8 +12,10 @@ mod event_kind;
 mod free_text;
 mod ids;
 mod money;
+mod offer;
 mod password;
 mod reference;
+pub mod reports;
 mod request_kind;
 mod review_state;
 mod role;
@@ -32,11 +34,15 @@ pub use billing_status::BillingStatus;
 pub use customer_name::{CustomerName, CustomerNameError};
 pub use event_kind::EventKind;
 pub use free_text::has_control_characters;
-pub use ids::{BillingItemId, CaseId, LevelId, OutboxMessageId, SaveTaskId, ServerId, StaffId};
+pub use ids::{
+    BillingItemId, CaseId, LevelId, OutboxMessageId, ReasonId, SaveTaskId, ServerId, StaffId,
+};
 pub use money::{Money, MoneyError, RefundAmount, RefundAmountError};
+pub use offer::{OfferMade, OfferMadeError};
 pub use password::{MIN_PASSWORD_LENGTH, Password, PasswordError, TypedPassword};
 pub use reference::{
-    ExitSurveyUrl, ExitSurveyUrlError, LevelName, Rank, RankError, ReferenceNameError, ServerName,
+    ExitSurveyUrl, ExitSurveyUrlError, LevelName, Rank, RankError, ReasonName, ReferenceNameError,
+    ServerName,
 };
 pub use request_kind::{RequestKind, RequestKindError};
 pub use review_state::ReviewState;

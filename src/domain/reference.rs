@@ -11,6 +11,10 @@ pub struct ServerName(String);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LevelName(String);
 
+/// A reason for leaving ("Too expensive"); never renamed (SPEC §8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReasonName(String);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ReferenceNameError {
     #[error("Enter a name")]
@@ -52,6 +56,22 @@ impl LevelName {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl ReasonName {
+    pub fn parse(input: &str) -> Result<ReasonName, ReferenceNameError> {
+        parse_name(input).map(ReasonName)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ReasonName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 

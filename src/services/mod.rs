@@ -28,6 +28,7 @@ pub mod health;
 pub mod policies;
 pub mod queues;
 pub mod replies;
+pub mod reports;
 
 pub use actor::Actor;
 pub use error::{FieldErrors, ServiceError};

@@ -75,6 +75,9 @@ role_set!(RetentionOwners => [Role::RetentionOwner]);
 role_set!(BillingStaff => [Role::Billing]);
 role_set!(Admins => [Role::Admin]);
 role_set!(
+    /// Who sees `/reports` (SPEC §9).
+    ReportReaders => [Role::RetentionOwner, Role::Billing, Role::Admin]);
+role_set!(
     /// Who may export cases as CSV.
     Exporters => [Role::Billing, Role::Admin]);
 

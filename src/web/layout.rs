@@ -44,18 +44,28 @@ fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     match role {
         Role::Agent => vec![("/cases/new", "New case"), ("/cases", "Cases")],
         Role::SalesRep => vec![("/tasks", "My save tasks")],
-        Role::RetentionOwner => vec![("/tasks", "Save tasks"), ("/cases", "Cases")],
-        Role::Billing => vec![("/billing", "Billing queue"), ("/cases", "Cases")],
+        Role::RetentionOwner => vec![
+            ("/tasks", "Save tasks"),
+            ("/cases", "Cases"),
+            ("/reports", "Reports"),
+        ],
+        Role::Billing => vec![
+            ("/billing", "Billing queue"),
+            ("/cases", "Cases"),
+            ("/reports", "Reports"),
+        ],
         Role::Admin => vec![
             ("/admin", "Admin"),
             ("/admin/staff", "Staff"),
             ("/admin/servers", "Servers"),
             ("/admin/levels", "Levels"),
+            ("/admin/reasons", "Reasons"),
             ("/admin/policy", "Policy"),
             ("/admin/replies", "Replies"),
             ("/admin/sla", "Service levels"),
             ("/admin/audit", "Audit log"),
             ("/cases", "Cases"),
+            ("/reports", "Reports"),
         ],
     }
 }

@@ -17,12 +17,14 @@ pub mod forms;
 pub mod headers;
 pub mod layout;
 pub mod queues;
+pub mod reports;
 pub mod session;
 pub mod session_store;
 
 use actix_web::web;
 
 use self::errors::AppError;
+use crate::services::admin::reasons::Reason;
 use crate::services::admin::reference::{Level, Server};
 
 type Routes = Vec<(&'static str, actix_web::Route)>;
@@ -52,39 +54,38 @@ fn page_routes() -> Routes {
         ),
         ("/account/password", web::get().to(account::password_form)),
         ("/account/sessions", web::get().to(account::sessions)),
+        ("/reports", web::get().to(reports::show)),
+        ("/reports/{table}", web::get().to(reports::download)),
     ];
     routes.extend(admin_pages());
     routes
 }
 
 fn admin_pages() -> Routes {
+    use admin::reference::list;
+    use admin::{overview, policy, policy_preview, replies, sla, staff};
     vec![
-        ("/admin", web::get().to(admin::overview::overview)),
-        ("/admin/audit", web::get().to(admin::overview::audit)),
-        ("/admin/staff", web::get().to(admin::staff::list)),
+        ("/admin", web::get().to(overview::overview)),
+        ("/admin/audit", web::get().to(overview::audit)),
+        ("/admin/staff", web::get().to(staff::list)),
         (
             "/admin/staff/{id}/password",
-            web::get().to(admin::staff::password_form),
+            web::get().to(staff::password_form),
         ),
         (
             "/admin/staff/{id}/depart",
-            web::get().to(admin::staff::confirm_departure),
+            web::get().to(staff::confirm_departure),
         ),
-        (
-            "/admin/servers",
-            web::get().to(admin::reference::list::<Server>),
-        ),
-        (
-            "/admin/levels",
-            web::get().to(admin::reference::list::<Level>),
-        ),
-        ("/admin/policy", web::get().to(admin::policy::show)),
-        ("/admin/replies", web::get().to(admin::replies::show)),
+        ("/admin/servers", web::get().to(list::<Server>)),
+        ("/admin/levels", web::get().to(list::<Level>)),
+        ("/admin/reasons", web::get().to(list::<Reason>)),
+        ("/admin/policy", web::get().to(policy::show)),
         (
             "/admin/policy/preview",
-            web::get().to(admin::policy_preview::preview),
+            web::get().to(policy_preview::preview),
         ),
-        ("/admin/sla", web::get().to(admin::sla::show)),
+        ("/admin/replies", web::get().to(replies::show)),
+        ("/admin/sla", web::get().to(sla::show)),
     ]
 }
 
@@ -179,6 +180,12 @@ fn reference_actions() -> Routes {
             web::post().to(admin::policy_preview::save),
         ),
         ("/admin/sla", web::post().to(admin::sla::save_levels)),
+        ("/admin/reasons", web::post().to(add::<Reason>)),
+        ("/admin/reasons/{id}", web::post().to(change::<Reason>)),
+        (
+            "/admin/reasons/{id}/retire",
+            web::post().to(retire::<Reason>),
+        ),
     ]
 }
 

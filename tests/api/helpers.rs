@@ -396,6 +396,7 @@ impl NewCase {
             ("ar_balance", "0".to_owned()),
             ("original_rep", Rep::Unknown.value()),
             ("request", "cancel".to_owned()),
+            ("reason_id", "1".to_owned()),
             ("refund_amount", String::new()),
             ("refund_reason", String::new()),
             ("notes", String::new()),

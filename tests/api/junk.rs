@@ -21,6 +21,7 @@ fn fields_of(route: &str) -> &'static [&'static str] {
             "ar_balance",
             "original_rep",
             "request",
+            "reason_id",
             "refund_amount",
             "refund_reason",
             "notes",
@@ -31,7 +32,7 @@ fn fields_of(route: &str) -> &'static [&'static str] {
         "/cases/{id}/withdraw" => &["withdraw_reason"],
         "/cases/{id}/refund/issue" => &["payment_reference"],
         "/cases/{id}/refund/review" => &["review_notes", "decision"],
-        "/tasks/{id}/outcome" => &["outcome", "call_notes"],
+        "/tasks/{id}/outcome" => &["outcome", "offer", "call_notes"],
         "/tasks/{id}/reassign" => &["assignee_id"],
         "/admin/staff" => &["full_name", "username", "role", "password"],
         "/admin/staff/fallback-owner" => &["fallback_owner"],
@@ -69,6 +70,9 @@ fn fields_of(route: &str) -> &'static [&'static str] {
             "holidays",
         ],
         "/admin/staff/{id}/slack" => &["slack_member_id"],
+        "/admin/reasons" => &["name", "position"],
+        "/admin/reasons/{id}" => &["position"],
+        "/admin/reasons/{id}/retire" => &[],
         other => panic!("{other} is a POST route the junk test does not know: add its fields here"),
     }
 }

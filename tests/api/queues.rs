@@ -37,7 +37,7 @@ async fn saved_closes_the_task_and_retains_the_customer() {
     assert_eq!(app.cancellation_of(case).as_deref(), Some("retained"));
     assert_eq!(
         app.events(case, "save_outcome"),
-        ["Saved: the customer stays. Notes: Offered a discount"]
+        ["Saved: the customer stays. Offer made: No offer. Notes: Offered a discount"]
     );
     let (_, body) = alex.page(&format!("/cases/{case}")).await;
     assert!(body.contains("Retained") && body.contains("Closed"));

@@ -387,7 +387,14 @@ fn every_demo_case_replays_to_its_stored_decision() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("demo.sqlite3");
-    fill(&path, 600, (START, chrono_tz::UTC), SearchIndexing::RebuildAtEnd, |_| {}).unwrap();
+    fill(
+        &path,
+        600,
+        (START, chrono_tz::UTC),
+        SearchIndexing::RebuildAtEnd,
+        |_| {},
+    )
+    .unwrap();
     let db = Db::open(&path).unwrap();
     let mut conn = db.reader_blocking().unwrap();
     let routes: std::collections::HashMap<_, _> = LevelRow::all(&mut conn)

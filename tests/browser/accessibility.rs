@@ -130,6 +130,8 @@ async fn queue_pages(audit: &mut Audit, page: &Page, (save_call, refund): (u32, 
 
     page.sign_in("heather").await;
     audit.visit(page, "/billing", "billing queue").await;
+    audit.visit(page, "/billing?overdue=1", "billing queue, overdue only").await;
+    audit.visit(page, "/reports?group=rep", "reports by sales rep (billing)").await;
     let refund_case = format!("/cases/{refund}");
     audit
         .visit(page, &refund_case, "case page with billing actions")
@@ -152,9 +154,24 @@ async fn admin_pages(audit: &mut Audit, page: &Page) {
         ("/admin/policy", "policy"),
         ("/admin/replies", "replies"),
         ("/admin/sla", "service levels"),
+        ("/admin/reasons", "reasons for leaving"),
+        ("/reports", "reports (admin)"),
     ] {
         audit.visit(page, path, what).await;
     }
+    page.visit("/admin/policy").await;
+    page.click_button("Preview changes").await;
+    audit.check(page, "policy preview").await;
+    page.visit("/admin/policy").await;
+    page.fill("Draft A/R limit", "lots").await;
+    page.click_button("Preview changes").await;
+    audit.check(page, "policy preview with errors").await;
+    page.visit("/admin/replies").await;
+    page.click_button("Preview").await;
+    audit.check(page, "replies preview").await;
+    page.visit("/admin/reasons").await;
+    page.click_button("Add reason").await;
+    audit.check(page, "add reason with errors").await;
     page.visit("/admin/staff").await;
     page.click_button("Add staff member").await;
     audit.check(page, "add staff with errors").await;
@@ -246,6 +263,8 @@ async fn an_agent_and_a_rep_work_with_the_keyboard_alone() {
     page.press("Riley").await;
     page.tab_to("Request").await;
     page.press("Cancel account").await;
+    page.tab_to("Reason for leaving").await;
+    page.press("Too expensive").await;
     page.tab_to_button("Submit case").await;
     page.press_and_wait_for_next_page(space).await;
     let path = page.path().await;

@@ -11,6 +11,7 @@ pub struct NewCase<'a> {
     pub ar_balance: &'a str,
     pub sales_rep: &'a str,
     pub request: &'a str,
+    pub reason: &'a str,
     pub refund_amount: &'a str,
     pub refund_reason: &'a str,
 }
@@ -26,6 +27,7 @@ impl Default for NewCase<'_> {
             ar_balance: "0",
             sales_rep: "Unknown",
             request: "Cancel account",
+            reason: "Too expensive",
             refund_amount: "",
             refund_reason: "",
         }
@@ -44,6 +46,7 @@ impl NewCase<'_> {
         page.fill("A/R balance", self.ar_balance).await;
         page.fill("Original sales rep", self.sales_rep).await;
         page.fill("Request", self.request).await;
+        page.fill("Reason for leaving", self.reason).await;
         page.fill("Refund amount", self.refund_amount).await;
         page.fill(
             "Why the customer is entitled to the refund",

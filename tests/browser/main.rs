@@ -13,4 +13,5 @@ mod cases;
 mod harness;
 mod page;
 mod refunds;
+mod reports;
 mod slack_stand_in;

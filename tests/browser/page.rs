@@ -28,6 +28,14 @@ impl Page {
         let _ = self.client.close().await;
     }
 
+    /// Resizes the browser window (for a screenshot of a long page).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("the window resizes");
+    }
+
     /// Opens `path` on the app, as if typed into the address bar.
     pub async fn visit(&self, path: &str) {
         let url = format!("{}{path}", self.base);

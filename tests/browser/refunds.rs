@@ -100,6 +100,7 @@ async fn a_refund_of_three_decimals_is_refused_next_to_the_field_keeping_what_wa
         ar_balance: "250",
         sales_rep: "Riley",
         request: "Refund",
+        reason: "Missing features",
         refund_amount: "12.345",
         refund_reason: "Overcharged on the last invoice",
     };
@@ -131,6 +132,7 @@ async fn a_refund_of_three_decimals_is_refused_next_to_the_field_keeping_what_wa
         ("Hosting server", typed.server),
         ("Original sales rep", typed.sales_rep),
         ("Request", typed.request),
+        ("Reason for leaving", typed.reason),
     ] {
         assert_eq!(
             page.value_of(label).await,

@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 
 use crate::domain::{
-    CancellationStatus, CaseId, CaseState, LevelId, Money, RefundStatus, RequestKind, ServerId,
-    StaffId, Tracks,
+    CancellationRoute, CancellationStatus, CaseId, CaseState, LevelId, Money, ReasonId,
+    RefundStatus, RequestKind, ServerId, StaffId, Tracks,
 };
 
 use crate::db::schema::cases;
@@ -35,6 +35,9 @@ pub struct CaseRow {
     pub is_open: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    pub leave_reason_id: Option<ReasonId>,
+    /// The route a cancellation was decided by (for the reports).
+    pub decided_route: Option<CancellationRoute>,
 }
 
 #[derive(Insertable)]
@@ -62,6 +65,9 @@ pub struct NewCaseRow<'a> {
     pub is_open: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    pub leave_reason_id: Option<ReasonId>,
+    /// The route a cancellation was decided by (for the reports).
+    pub decided_route: Option<CancellationRoute>,
 }
 
 impl CaseRow {

@@ -7,6 +7,7 @@ pub mod billing_items;
 pub mod case_events;
 pub mod cases;
 pub mod health;
+pub mod leave_reasons;
 pub mod login_failures;
 pub mod outbox;
 pub mod reference;

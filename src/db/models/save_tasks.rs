@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use crate::domain::{CaseId, SaveOutcome, SaveTaskId, StaffId};
+use crate::domain::{CaseId, OfferMade, SaveOutcome, SaveTaskId, StaffId};
 
 use crate::db::schema::save_tasks;
 
@@ -21,6 +21,8 @@ pub struct SaveTaskRow {
     pub closed_by: Option<StaffId>,
     /// SPEC §11; None for tasks created before service levels.
     pub due_at: Option<i64>,
+    /// What was offered on the call that closed the task (None: no offer).
+    pub offer: Option<OfferMade>,
 }
 
 impl SaveTaskRow {
@@ -91,7 +93,7 @@ impl SaveTaskRow {
     pub fn close_if_open(
         conn: &mut SqliteConnection,
         id: SaveTaskId,
-        outcome: SaveOutcome,
+        (outcome, offer): (SaveOutcome, OfferMade),
         by: StaffId,
         now: i64,
     ) -> QueryResult<bool> {
@@ -103,6 +105,7 @@ impl SaveTaskRow {
         .set((
             save_tasks::is_open.eq(false),
             save_tasks::outcome.eq(outcome),
+            save_tasks::offer.eq(offer),
             save_tasks::attempts.eq(save_tasks::attempts + 1),
             save_tasks::closed_at.eq(now),
             save_tasks::closed_by.eq(by),

@@ -3,4 +3,5 @@
 pub mod case_list;
 pub mod queues;
 pub mod replay_cases;
+pub mod reports;
 pub mod waiting_list;

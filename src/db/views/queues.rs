@@ -6,7 +6,9 @@
 
 use diesel::prelude::*;
 
-use crate::db::schema::{billing_items as items, cases, customer_levels, save_tasks, staff};
+use crate::db::schema::{
+    billing_items as items, cases, customer_levels, leave_reasons, save_tasks, staff,
+};
 use crate::domain::{
     BillingItemId, BillingStatus, CaseId, Money, ReviewState, SaveTaskId, StaffId,
 };
@@ -27,6 +29,8 @@ pub struct TaskRow {
     pub assignee_name: String,
     pub fell_back: bool,
     pub due_at: Option<i64>,
+    /// SPEC §8: the rep knows why the customer leaves before calling.
+    pub reason_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -106,7 +110,11 @@ pub fn open_tasks(
         None => None,
     };
     let mut query = save_tasks::table
-        .inner_join(cases::table.inner_join(customer_levels::table))
+        .inner_join(
+            cases::table
+                .inner_join(customer_levels::table)
+                .left_join(leave_reasons::table),
+        )
         .inner_join(staff::table.on(staff::id.eq(save_tasks::assignee_id)))
         .filter(save_tasks::is_open.eq(true))
         .order((save_tasks::due_at.asc(), save_tasks::id.asc()))
@@ -124,6 +132,7 @@ pub fn open_tasks(
             staff::full_name,
             save_tasks::fell_back,
             save_tasks::due_at,
+            leave_reasons::name.nullable(),
         ))
         .into_boxed();
     if let Some(assignee) = assignee {

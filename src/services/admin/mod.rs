@@ -4,6 +4,7 @@
 pub mod new_staff;
 pub mod overview;
 pub mod policy;
+pub mod reasons;
 pub mod reference;
 pub mod replay;
 pub mod replies;

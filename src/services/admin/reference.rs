@@ -6,9 +6,11 @@
 use diesel::SqliteConnection;
 
 use crate::db::models::admin_audit;
+use crate::db::models::leave_reasons::ReasonRow;
 use crate::db::models::reference::{LevelRow, ServerRow};
 use crate::domain::{
-    CancellationRoute, ExitSurveyUrl, LevelId, LevelName, Rank, Role, ServerId, ServerName,
+    CancellationRoute, ExitSurveyUrl, LevelId, LevelName, Rank, ReasonId, Role, ServerId,
+    ServerName,
 };
 use crate::services::{Actor, ServiceError};
 use crate::state::AppState;
@@ -66,6 +68,7 @@ macro_rules! reference_item {
 
 reference_item!(ServerRow, ServerId, "server", "in service", active_by_name);
 reference_item!(LevelRow, LevelId, "level", "in use", active_by_rank);
+reference_item!(ReasonRow, ReasonId, "reason", "in use", active_by_position);
 
 /// Every server or level, those in service first.
 pub async fn list<T: ReferenceItem>(app: &AppState, actor: Actor) -> Result<Vec<T>, ServiceError> {

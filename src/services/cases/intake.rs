@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::models::billing_items::BillingItemRow;
 use crate::db::models::case_events;
 use crate::db::models::cases::{CaseRow, NewCaseRow};
+use crate::db::models::leave_reasons::ReasonRow;
 use crate::db::models::outbox::enqueue_heads_up;
 use crate::db::models::reference::{LevelRow, ServerRow};
 use crate::db::models::save_tasks::SaveTaskRow;
@@ -15,8 +16,8 @@ use crate::db::models::submissions;
 use crate::domain::case_log;
 use crate::domain::{
     AccountId, BillingItemId, CancellationRoute, CaseId, CustomerName, Deadlines, DueTrack,
-    EventKind, LevelId, Money, RefundAmount, RequestKind, ReviewState, Role, SaveTaskId, ServerId,
-    StaffId,
+    EventKind, LevelId, Money, ReasonId, RefundAmount, RequestKind, ReviewState, Role, SaveTaskId,
+    ServerId, StaffId,
 };
 use crate::notify::slack::heads_up_text;
 use crate::procedure::{
@@ -37,6 +38,8 @@ pub struct CaseSubmission {
     pub ar_balance: Money,
     pub original_rep: RepChoice,
     pub request: RequestKind,
+    /// SPEC §8: required with a cancellation, not stored for a refund alone.
+    pub reason: Option<ReasonId>,
     pub refund: Option<RefundRequest>,
     pub notes: Option<String>,
     pub submit_anyway: bool,
@@ -64,6 +67,8 @@ pub struct IntakeChoices {
     pub servers: Vec<(ServerId, String)>,
     /// Every sales rep, departed ones too (marked on the form).
     pub reps: Vec<(StaffId, String, bool)>,
+    /// Active reasons for leaving, in their order.
+    pub reasons: Vec<(ReasonId, String)>,
 }
 
 pub async fn intake_choices(app: &AppState, actor: Actor) -> Result<IntakeChoices, ServiceError> {
@@ -82,6 +87,10 @@ pub async fn intake_choices(app: &AppState, actor: Actor) -> Result<IntakeChoice
                 reps: StaffRow::by_role(conn, Role::SalesRep)?
                     .into_iter()
                     .map(|r| (r.id, r.full_name, r.departed_at.is_some()))
+                    .collect(),
+                reasons: ReasonRow::active_by_position(conn)?
+                    .into_iter()
+                    .map(|r| (r.id, r.name))
                     .collect(),
             })
         })
@@ -176,6 +185,12 @@ fn submit_in(
             }
         },
     };
+    if s.request.includes_cancellation()
+        && let Some(reason) = s.reason
+        && ReasonRow::find_active(conn, reason)?.is_none()
+    {
+        errors.add("reason_id", "Choose a reason for leaving from the list");
+    }
     let (Some(level), Some(server), true) = (level, server, errors.is_empty()) else {
         return Err(ServiceError::Invalid(errors));
     };
@@ -388,6 +403,8 @@ fn insert_decided_case(
                 == crate::domain::CaseState::Open,
             created_at: now,
             updated_at: now,
+            leave_reason_id: s.reason.filter(|_| s.request.includes_cancellation()),
+            decided_route: cancellation_status.map(|_| case.facts.level.route),
         },
     )?;
 

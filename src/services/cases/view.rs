@@ -5,14 +5,15 @@ use diesel::prelude::*;
 use crate::db::models::billing_items::BillingItemRow;
 use crate::db::models::case_events;
 use crate::db::models::cases::CaseRow;
+use crate::db::models::leave_reasons::ReasonRow;
 use crate::db::models::outbox::delivery_for_case;
 use crate::db::models::replies::NotSavedReplyRow;
 use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::staff::StaffRow;
 use crate::db::views::waiting_list::mark_denial_seen;
 use crate::domain::{
-    BillingItemId, BillingStatus, CancellationStatus, CaseId, CaseState, Money, RefundStatus,
-    RequestKind, ReviewState, Role, SaveOutcome, SaveTaskId, StaffId, Tracks,
+    BillingItemId, BillingStatus, CancellationStatus, CaseId, CaseState, Money, OfferMade,
+    RefundStatus, RequestKind, ReviewState, Role, SaveOutcome, SaveTaskId, StaffId, Tracks,
 };
 use crate::procedure::{CaseFacts, Decision, Policy, not_saved_reply};
 use crate::services::{Actor, ServiceError, policies, replies};
@@ -37,6 +38,8 @@ pub struct CaseView {
     pub submitted_by: String,
     pub submitted_by_id: StaffId,
     pub created_at: i64,
+    /// SPEC §8: "Not recorded" for a cancellation from before reasons were asked.
+    pub leave_reason: Option<String>,
     pub save_task: Option<SaveTaskView>,
     pub billing: Option<BillingView>,
     /// The newest [`LOG_PAGE`] entries of the log (or those before the
@@ -58,6 +61,7 @@ pub struct SaveTaskView {
     pub fell_back: bool,
     pub is_open: bool,
     pub outcome: Option<SaveOutcome>,
+    pub offer: Option<OfferMade>,
     pub attempts: i32,
     /// SPEC §11; None for tasks from before service levels.
     pub due_at: Option<i64>,
@@ -67,6 +71,13 @@ impl SaveTaskView {
     /// The due time while the task is open.
     pub fn open_due_at(&self) -> Option<i64> {
         self.due_at.filter(|_| self.is_open)
+    }
+}
+
+impl SaveTaskView {
+    /// "Offer made" as recorded with the outcome; none recorded is "No offer".
+    pub fn offer_label(&self) -> &'static str {
+        self.offer.unwrap_or(OfferMade::NoOffer).label()
     }
 }
 
@@ -217,6 +228,7 @@ pub fn load_case_in(
             fell_back: task.fell_back,
             is_open: task.is_open,
             outcome: task.outcome,
+            offer: task.offer,
             attempts: task.attempts,
             due_at: task.due_at,
         }),
@@ -249,6 +261,10 @@ pub fn load_case_in(
         submitted_by,
         submitted_by_id: row.submitted_by,
         created_at: row.created_at,
+        leave_reason: match row.leave_reason_id {
+            Some(id) => Some(ReasonRow::find(conn, id)?.name),
+            None => None,
+        },
         save_task,
         billing,
         events: Vec::new(),

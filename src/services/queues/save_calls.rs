@@ -9,7 +9,8 @@ use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::staff::StaffRow;
 use crate::domain::case_log;
 use crate::domain::{
-    CancellationStatus, Role, SaveOutcome, SaveTaskId, StaffId, has_control_characters,
+    CancellationStatus, OfferMade, OfferMadeError, Role, SaveOutcome, SaveTaskId, StaffId,
+    has_control_characters,
 };
 use crate::format::Formatter;
 use crate::services::{Actor, FieldErrors, ServiceError, replies};
@@ -24,17 +25,22 @@ pub const NOTES_MAX_CHARS: usize = 5_000;
 /// the form's errors.
 pub struct CallReport {
     pub outcome: Option<SaveOutcome>,
+    /// "Offer made" (SPEC §8); `Err` for a value not in the list.
+    pub offer: Result<OfferMade, OfferMadeError>,
     pub notes: String,
 }
 
 impl CallReport {
-    fn parse(self) -> Result<(SaveOutcome, Option<String>), FieldErrors> {
+    fn parse(self) -> Result<(SaveOutcome, OfferMade, Option<String>), FieldErrors> {
         let mut errors = FieldErrors::default();
         if self.outcome.is_none() {
             errors.add(
                 "outcome",
                 "Choose how the call went: Saved, Not saved or No answer",
             );
+        }
+        if let Err(e) = self.offer {
+            errors.add("offer", e.to_string());
         }
         let notes = self.notes.trim();
         if notes.chars().count() > NOTES_MAX_CHARS {
@@ -45,10 +51,12 @@ impl CallReport {
         } else if has_control_characters(notes) {
             errors.add("notes", "Remove the control characters from the notes");
         }
-        match self.outcome {
-            Some(outcome) if errors.is_empty() => {
-                Ok((outcome, Some(notes.to_owned()).filter(|n| !n.is_empty())))
-            }
+        match (self.outcome, self.offer) {
+            (Some(outcome), Ok(offer)) if errors.is_empty() => Ok((
+                outcome,
+                offer,
+                Some(notes.to_owned()).filter(|n| !n.is_empty()),
+            )),
             _ => Err(errors),
         }
     }
@@ -80,7 +88,7 @@ pub async fn record_outcome(
             if !may_work(actor, &task) {
                 return Err(ServiceError::Forbidden);
             }
-            let (outcome, notes) = report.parse()?;
+            let (outcome, offer, notes) = report.parse()?;
             if !task.is_open {
                 return Err(ServiceError::Conflict(already_closed(conn, &task, &fmt)?));
             }
@@ -90,14 +98,15 @@ pub async fn record_outcome(
                 None => SaveTaskRow::count_attempt_if_open(conn, task.id)?
                     .ok_or_else(closed_elsewhere)?,
                 Some(next) => {
-                    if !SaveTaskRow::close_if_open(conn, task.id, outcome, actor.id, now)? {
+                    if !SaveTaskRow::close_if_open(conn, task.id, (outcome, offer), actor.id, now)?
+                    {
                         return Err(closed_elsewhere());
                     }
                     move_cancellation(conn, &task, next, now)?;
                     task.attempts + 1
                 }
             };
-            let line = case_log::save_outcome(outcome, attempts, notes.as_deref());
+            let line = case_log::save_outcome(outcome, offer, attempts, notes.as_deref());
             case_events::append_line(conn, task.case_id, Some(actor.id), &line, now)?;
             Ok(())
         })

@@ -7,6 +7,7 @@ pub mod levels;
 pub mod overview;
 pub mod policy;
 pub mod policy_preview;
+pub mod reasons;
 pub mod reference;
 pub mod replies;
 pub mod servers;

@@ -51,6 +51,7 @@ struct NewCasePage {
     servers: Vec<Choice>,
     reps: Vec<Choice>,
     requests: Vec<Choice>,
+    reasons: Vec<Choice>,
     open_case_warning: Option<CaseId>,
     notice: Option<&'static str>,
 }
@@ -84,6 +85,7 @@ async fn new_case_page(
         levels,
         servers,
         reps,
+        reasons,
     } = intake_choices(state, user.actor()).await?;
     let page = NewCasePage {
         layout: Layout::signed_in(user, session),
@@ -98,6 +100,10 @@ async fn new_case_page(
             .collect(),
         reps: rep_choices(reps),
         requests: request_choices(),
+        reasons: reasons
+            .into_iter()
+            .map(|(id, name)| Choice::new(id, name))
+            .collect(),
         open_case_warning: extras.open_case_warning,
         notice: extras.notice,
     };

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    AccountId, CustomerName, LevelId, Money, RefundAmount, RequestKind, ServerId, StaffId,
-    has_control_characters,
+    AccountId, CustomerName, LevelId, Money, ReasonId, RefundAmount, RequestKind, ServerId,
+    StaffId, has_control_characters,
 };
 use crate::services::FieldErrors;
 use crate::services::cases::intake::{CaseSubmission, RefundRequest, RepChoice};
@@ -27,6 +27,7 @@ pub struct NewCaseForm {
     pub ar_balance: String,
     pub original_rep: String,
     pub request: String,
+    pub reason_id: String,
     pub refund_amount: String,
     pub refund_reason: String,
     pub notes: String,
@@ -55,6 +56,7 @@ impl NewCaseForm {
         let (level_id, server_id) = self.reference_choices(&mut errors);
         let (ar_balance, request) = self.balance_and_request(&mut errors);
         let original_rep = self.rep_choice(&mut errors, request);
+        let reason = self.reason(&mut errors, request);
         let refund = request.and_then(|kind| self.refund(&mut errors, kind));
         let notes = optional_text(&mut errors, "notes", &self.notes, TEXT_MAX_CHARS);
         let submission = (|| {
@@ -67,6 +69,7 @@ impl NewCaseForm {
                 ar_balance: ar_balance?,
                 original_rep: original_rep?,
                 request: request?,
+                reason,
                 refund,
                 notes,
                 submit_anyway: self.submit_anyway(),
@@ -135,6 +138,21 @@ impl NewCaseForm {
                 }
             },
         }
+    }
+
+    /// SPEC §8: a cancellation needs a reason for leaving; a refund alone
+    /// does not store one, whatever was chosen.
+    fn reason(&self, errors: &mut FieldErrors, request: Option<RequestKind>) -> Option<ReasonId> {
+        if !request.is_some_and(|r| r.includes_cancellation()) {
+            return None;
+        }
+        id_choice(
+            errors,
+            "reason_id",
+            &self.reason_id,
+            "Choose the customer's reason for leaving",
+        )
+        .map(ReasonId::new)
     }
 
     /// R2, R3: a refund's amount and why the customer is entitled to it;
@@ -253,6 +271,7 @@ mod tests {
             ar_balance: "$1,250.00".into(),
             original_rep: "unknown".into(),
             request: "cancel_and_refund".into(),
+            reason_id: "1".into(),
             refund_amount: "250".into(),
             refund_reason: "Charged twice".into(),
             submission_token: "t".into(),
@@ -316,5 +335,25 @@ mod tests {
             ..valid()
         };
         assert!(form.parse().is_ok());
+    }
+
+    #[test]
+    fn a_cancellation_needs_a_reason_and_a_refund_alone_stores_none() {
+        let form = NewCaseForm {
+            reason_id: String::new(),
+            ..valid()
+        };
+        assert!(form.parse().unwrap_err().get("reason_id").is_some());
+        let form = NewCaseForm {
+            reason_id: "x".into(),
+            ..valid()
+        };
+        assert!(form.parse().unwrap_err().get("reason_id").is_some());
+        let form = NewCaseForm {
+            request: "refund".into(),
+            ..valid()
+        };
+        assert_eq!(form.parse().unwrap().reason, None);
+        assert_eq!(valid().parse().unwrap().reason, Some(ReasonId::new(1)));
     }
 }

@@ -4,10 +4,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::{SaveOutcome, SaveTaskId, StaffId};
+use crate::domain::reports::percent;
+use crate::domain::{OfferMade, Role, SaveOutcome, SaveTaskId, StaffId};
 use crate::format::Formatter;
 use crate::services::queues::lists::{Page, QueuePage, TaskQueue, TaskRow, task_queue};
 use crate::services::queues::save_calls::{CallReport, reassign as reassign_task, record_outcome};
+use crate::services::reports::{MySaveCalls, my_save_calls};
 use crate::services::{FieldErrors, ServiceError};
 use crate::state::AppState;
 use crate::web::answer::answer;
@@ -32,14 +34,38 @@ struct TasksPage {
     failed_task: Option<SaveTaskId>,
     errors: FieldErrors,
     typed_outcome: String,
+    typed_offer: String,
     typed_notes: String,
     /// Active sales reps a retention owner can hand a task to.
     reassign_to: Vec<(StaffId, String)>,
+    /// A sales rep's own save rate over the last 90 days (SPEC §9).
+    my_save_calls: Option<MySaveCalls>,
 }
 
 impl TasksPage {
     fn is_failed(&self, task_id: &SaveTaskId) -> bool {
         self.failed_task == Some(*task_id)
+    }
+
+    /// "My save calls": `62.5 %`, or `—` with nothing decided yet.
+    fn my_rate(&self) -> String {
+        percent(self.my_save_calls.and_then(|m| m.rate()))
+    }
+
+    /// "Offer made": (value, label, selected) for one task's form.
+    fn offers(&self, failed: &bool) -> Vec<(&'static str, &'static str, bool)> {
+        let typed = if *failed {
+            self.typed_offer.as_str()
+        } else {
+            ""
+        };
+        OfferMade::ALL
+            .into_iter()
+            .map(|o| {
+                let selected = o.as_str() == typed || (typed.is_empty() && o == OfferMade::NoOffer);
+                (o.as_str(), o.label(), selected)
+            })
+            .collect()
     }
 }
 
@@ -48,6 +74,7 @@ impl TasksPage {
 struct Typed {
     task: Option<SaveTaskId>,
     outcome: String,
+    offer: String,
     notes: String,
 }
 
@@ -64,7 +91,12 @@ async fn tasks_page(
         sees_all,
         reassign_to,
     } = task_queue(state, user.actor(), wanted).await?;
+    let my_save_calls = match user.role {
+        Role::SalesRep => Some(my_save_calls(state, user.actor()).await?),
+        _ => None,
+    };
     let page = TasksPage {
+        my_save_calls,
         layout: Layout::signed_in(user, session),
         fmt: Formatter::for_state(state),
         tasks,
@@ -74,6 +106,7 @@ async fn tasks_page(
         failed_task: typed.task,
         errors: shown.errors,
         typed_outcome: typed.outcome,
+        typed_offer: typed.offer,
         typed_notes: typed.notes,
         reassign_to,
     };
@@ -127,6 +160,7 @@ pub struct OutcomeForm {
     outcome: String,
     #[serde(default)]
     call_notes: String,
+    offer: Option<String>,
 }
 
 pub async fn record(
@@ -140,15 +174,18 @@ pub async fn record(
     let OutcomeForm {
         outcome,
         call_notes,
+        offer,
     } = form.into_inner();
     let report = CallReport {
         outcome: SaveOutcome::parse(&outcome).ok(),
+        offer: OfferMade::from_form(offer.as_deref()),
         notes: call_notes.clone(),
     };
     let result = record_outcome(&state, user.actor(), task_id, report).await;
     let typed = Typed {
         task: Some(task_id),
         outcome,
+        offer: offer.unwrap_or_default(),
         notes: call_notes,
     };
     after_task_action(&state, &user, &session, result, typed).await

@@ -1,0 +1,613 @@
+//! The retention reports' definitions (SPEC §9): save rate, "Kept 30
+//! days", medians and how durations read, and the three tables built from
+//! one fact per save task, cancellation and refund. Pure: the rows come
+//! from the database, the figures are computed here from them (never from
+//! stored running totals), so every cell is a plain count over the cases.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::money::Money;
+use super::route::CancellationRoute;
+use super::status::CancellationStatus;
+
+/// "Kept 30 days" looks 30 × 24 h past the save.
+pub const KEPT_WINDOW: i64 = 30 * 86_400;
+
+/// A sum of amounts, which may pass the $10,000,000.00 a single amount
+/// is held to: integer cents, shown as money.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sum {
+    cents: i128,
+}
+
+impl Sum {
+    pub fn add(&mut self, amount: Money) {
+        self.cents += i128::from(amount.to_cents());
+    }
+
+    pub fn cents(self) -> i128 {
+        self.cents
+    }
+
+    fn parts(self) -> (&'static str, String, i128) {
+        let sign = if self.cents < 0 { "-" } else { "" };
+        let abs = self.cents.abs();
+        let digits = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        (sign, grouped, abs % 100)
+    }
+
+    /// `1250.00` (for CSV).
+    pub fn plain(self) -> String {
+        let (sign, dollars, cents) = self.parts();
+        format!("{sign}{}.{cents:02}", dollars.replace(',', ""))
+    }
+}
+
+/// `$1,250.00`, as `Money` reads.
+impl std::fmt::Display for Sum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (sign, dollars, cents) = self.parts();
+        write!(f, "{sign}${dollars}.{cents:02}")
+    }
+}
+
+/// "Group by" on `/reports`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Month,
+    SalesRep,
+    CustomerLevel,
+    Reason,
+    Offer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("Choose how to group: Month, Sales rep, Customer level, Reason for leaving or Offer made")]
+pub struct GroupByError;
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 5] = [
+        GroupBy::Month,
+        GroupBy::SalesRep,
+        GroupBy::CustomerLevel,
+        GroupBy::Reason,
+        GroupBy::Offer,
+    ];
+
+    pub fn parse(value: &str) -> Result<GroupBy, GroupByError> {
+        GroupBy::ALL
+            .into_iter()
+            .find(|g| g.as_str() == value)
+            .ok_or(GroupByError)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Month => "month",
+            GroupBy::SalesRep => "sales_rep",
+            GroupBy::CustomerLevel => "level",
+            GroupBy::Reason => "reason",
+            GroupBy::Offer => "offer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupBy::Month => "Month",
+            GroupBy::SalesRep => "Sales rep",
+            GroupBy::CustomerLevel => "Customer level",
+            GroupBy::Reason => "Reason for leaving",
+            GroupBy::Offer => "Offer made",
+        }
+    }
+
+    /// Refunds have no reason for leaving or offer: they group by month then.
+    pub fn for_refunds(self) -> GroupBy {
+        match self {
+            GroupBy::Reason | GroupBy::Offer => GroupBy::Month,
+            other => other,
+        }
+    }
+}
+
+/// The group labels of one case, one per "Group by" (the caller fills in
+/// "Unknown", "Not recorded", "No offer" for what is missing).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Groups {
+    /// `2026-11`, in `RD_TIMEZONE`.
+    pub month: String,
+    pub sales_rep: String,
+    pub level: String,
+    pub reason: String,
+    pub offer: String,
+}
+
+impl Groups {
+    pub fn get(&self, by: GroupBy) -> &str {
+        match by {
+            GroupBy::Month => &self.month,
+            GroupBy::SalesRep => &self.sales_rep,
+            GroupBy::CustomerLevel => &self.level,
+            GroupBy::Reason => &self.reason,
+            GroupBy::Offer => &self.offer,
+        }
+    }
+}
+
+/// Saved ÷ (Saved + Not saved); `None` when nothing is decided.
+pub fn save_rate(saved: u64, not_saved: u64) -> Option<Decimal> {
+    let decided = saved + not_saved;
+    (decided > 0).then(|| Decimal::from(saved) / Decimal::from(decided))
+}
+
+/// A rate as shown: `62.5 %` (one decimal at most), `—` for none.
+pub fn percent(rate: Option<Decimal>) -> String {
+    match rate {
+        Some(rate) => format!("{} %", (rate * Decimal::from(100)).round_dp(1).normalize()),
+        None => "—".to_owned(),
+    }
+}
+
+/// A rate in the CSV: a plain number, `0.625` (four decimals at most).
+pub fn plain_rate(rate: Option<Decimal>) -> String {
+    rate.map(|r| r.round_dp(4).normalize().to_string())
+        .unwrap_or_default()
+}
+
+/// The lower middle of the values (for an even count), `None` for none.
+pub fn median(mut values: Vec<i64>) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    Some(values[(values.len() - 1) / 2])
+}
+
+/// A duration as shown: `45 min` under an hour, `7 h` under 48 hours,
+/// else `3 d` (whole units, rounded down).
+pub fn duration(seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    if seconds < 3_600 {
+        format!("{} min", seconds / 60)
+    } else if seconds < 48 * 3_600 {
+        format!("{} h", seconds / 3_600)
+    } else {
+        format!("{} d", seconds / 86_400)
+    }
+}
+
+/// A case on the same Account ID submitted after a save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LaterCase {
+    pub submitted_at: i64,
+    /// `None` for a refund-only case.
+    pub cancellation: Option<CancellationStatus>,
+}
+
+/// Whether a save counts for "Kept 30 days", and if so whether it kept:
+/// `None` while the save is under 30 days old; `Some(false)` when a case on
+/// the account submitted within 30 × 24 h after it ended "Cancelled"
+/// (a withdrawn case, or one without a cancellation, does not count).
+pub fn kept_30_days(saved_at: i64, now: i64, later: &[LaterCase]) -> Option<bool> {
+    if now - saved_at < KEPT_WINDOW {
+        return None;
+    }
+    let left = later.iter().any(|case| {
+        case.submitted_at >= saved_at
+            && case.submitted_at - saved_at <= KEPT_WINDOW
+            && case.cancellation == Some(CancellationStatus::Cancelled)
+    });
+    Some(!left)
+}
+
+/// How a save task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskEnd {
+    Open,
+    Saved,
+    NotSaved,
+    /// The case was withdrawn while the task was open.
+    Withdrawn,
+}
+
+/// One save task, as the report reads it.
+#[derive(Debug, Clone)]
+pub struct SaveCallFact {
+    pub groups: Groups,
+    pub end: TaskEnd,
+    pub ar_balance: Money,
+    /// Creation to Saved / Not saved, in seconds.
+    pub time_to_outcome: Option<i64>,
+    /// See [`kept_30_days`]; `None` for anything but a save 30 days old.
+    pub kept: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveCallRow {
+    pub group: String,
+    pub tasks: u64,
+    pub saved: u64,
+    pub not_saved: u64,
+    pub withdrawn: u64,
+    pub open: u64,
+    pub ar_retained: Sum,
+    /// Saves 30 days old that kept, and how many saves are 30 days old.
+    pub kept: u64,
+    pub kept_of: u64,
+    pub median_time_to_outcome: Option<i64>,
+}
+
+impl SaveCallRow {
+    pub fn save_rate(&self) -> Option<Decimal> {
+        save_rate(self.saved, self.not_saved)
+    }
+
+    pub fn kept_rate(&self) -> Option<Decimal> {
+        (self.kept_of > 0).then(|| Decimal::from(self.kept) / Decimal::from(self.kept_of))
+    }
+
+    fn of<'a>(group: String, facts: impl Iterator<Item = &'a SaveCallFact>) -> SaveCallRow {
+        let mut row = SaveCallRow {
+            group,
+            ..SaveCallRow::default()
+        };
+        let mut times = Vec::new();
+        for fact in facts {
+            row.tasks += 1;
+            match fact.end {
+                TaskEnd::Open => row.open += 1,
+                TaskEnd::Saved => {
+                    row.saved += 1;
+                    row.ar_retained.add(fact.ar_balance);
+                }
+                TaskEnd::NotSaved => row.not_saved += 1,
+                TaskEnd::Withdrawn => row.withdrawn += 1,
+            }
+            if let Some(kept) = fact.kept {
+                row.kept_of += 1;
+                row.kept += u64::from(kept);
+            }
+            times.extend(fact.time_to_outcome);
+        }
+        row.median_time_to_outcome = median(times);
+        row
+    }
+}
+
+/// One case with a cancellation track.
+#[derive(Debug, Clone)]
+pub struct CancellationFact {
+    pub groups: Groups,
+    /// The route the case was decided by (from its facts snapshot).
+    pub route: CancellationRoute,
+    pub had_save_task: bool,
+    pub status: CancellationStatus,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CancellationRow {
+    pub group: String,
+    pub cases: u64,
+    pub c2_reply: u64,
+    pub c2a_under_limit: u64,
+    pub c2a_save_call: u64,
+    pub c3_save_call: u64,
+    pub cancelled: u64,
+    pub retained: u64,
+    pub withdrawn: u64,
+}
+
+impl CancellationRow {
+    fn of<'a>(group: String, facts: impl Iterator<Item = &'a CancellationFact>) -> CancellationRow {
+        let mut row = CancellationRow {
+            group,
+            ..CancellationRow::default()
+        };
+        for fact in facts {
+            row.cases += 1;
+            match (fact.route, fact.had_save_task) {
+                (CancellationRoute::Essentials, _) => row.c2_reply += 1,
+                (CancellationRoute::CheckAr, false) => row.c2a_under_limit += 1,
+                (CancellationRoute::CheckAr, true) => row.c2a_save_call += 1,
+                (CancellationRoute::SalesCall, _) => row.c3_save_call += 1,
+            }
+            match fact.status {
+                CancellationStatus::Cancelled => row.cancelled += 1,
+                CancellationStatus::Retained => row.retained += 1,
+                CancellationStatus::Withdrawn => row.withdrawn += 1,
+                CancellationStatus::AwaitingSaveCall | CancellationStatus::ReplyToSend => {}
+            }
+        }
+        row
+    }
+}
+
+/// How a refund stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundEnd {
+    InProgress,
+    Issued,
+    Denied,
+    Withdrawn,
+}
+
+/// One refund (billing item).
+#[derive(Debug, Clone)]
+pub struct RefundFact {
+    pub groups: Groups,
+    /// Decided R6 (over the review limit).
+    pub needs_review: bool,
+    pub end: RefundEnd,
+    pub amount: Money,
+    /// Billing item's creation to "Mark refund issued", in seconds.
+    pub time_to_issue: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefundRow {
+    pub group: String,
+    pub refunds: u64,
+    pub needs_review: u64,
+    pub issued: u64,
+    pub denied: u64,
+    pub withdrawn: u64,
+    pub in_progress: u64,
+    pub amount_issued: Sum,
+    pub median_time_to_issue: Option<i64>,
+}
+
+impl RefundRow {
+    fn of<'a>(group: String, facts: impl Iterator<Item = &'a RefundFact>) -> RefundRow {
+        let mut row = RefundRow {
+            group,
+            ..RefundRow::default()
+        };
+        let mut times = Vec::new();
+        for fact in facts {
+            row.refunds += 1;
+            row.needs_review += u64::from(fact.needs_review);
+            match fact.end {
+                RefundEnd::InProgress => row.in_progress += 1,
+                RefundEnd::Issued => {
+                    row.issued += 1;
+                    row.amount_issued.add(fact.amount);
+                }
+                RefundEnd::Denied => row.denied += 1,
+                RefundEnd::Withdrawn => row.withdrawn += 1,
+            }
+            times.extend(fact.time_to_issue);
+        }
+        row.median_time_to_issue = median(times);
+        row
+    }
+}
+
+/// One table: a row per group (by label), and the total over every fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table<R> {
+    pub group_by: GroupBy,
+    pub rows: Vec<R>,
+    pub total: R,
+}
+
+/// A fact that belongs to groups, and the table row its facts add up to.
+trait Fact: Sized {
+    type Row;
+    fn groups(&self) -> &Groups;
+    fn row<'a>(group: String, facts: impl Iterator<Item = &'a Self>) -> Self::Row
+    where
+        Self: 'a;
+}
+
+macro_rules! fact {
+    ($fact:ty => $row:ty) => {
+        impl Fact for $fact {
+            type Row = $row;
+            fn groups(&self) -> &Groups {
+                &self.groups
+            }
+            fn row<'a>(group: String, facts: impl Iterator<Item = &'a Self>) -> $row {
+                <$row>::of(group, facts)
+            }
+        }
+    };
+}
+
+fact!(SaveCallFact => SaveCallRow);
+fact!(CancellationFact => CancellationRow);
+fact!(RefundFact => RefundRow);
+
+fn table<F: Fact>(facts: &[F], by: GroupBy) -> Table<F::Row> {
+    let mut by_group: BTreeMap<&str, Vec<&F>> = BTreeMap::new();
+    for fact in facts {
+        by_group
+            .entry(fact.groups().get(by))
+            .or_default()
+            .push(fact);
+    }
+    Table {
+        group_by: by,
+        rows: by_group
+            .into_iter()
+            .map(|(group, facts)| F::row(group.to_owned(), facts.into_iter()))
+            .collect(),
+        total: F::row("Total".to_owned(), facts.iter()),
+    }
+}
+
+/// The three tables of `/reports`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reports {
+    pub save_calls: Table<SaveCallRow>,
+    pub cancellations: Table<CancellationRow>,
+    /// Grouped by month when the others are by reason or offer.
+    pub refunds: Table<RefundRow>,
+}
+
+impl Reports {
+    pub fn build(
+        by: GroupBy,
+        saves: &[SaveCallFact],
+        cancellations: &[CancellationFact],
+        refunds: &[RefundFact],
+    ) -> Reports {
+        Reports {
+            save_calls: table(saves, by),
+            cancellations: table(cancellations, by),
+            refunds: table(refunds, by.for_refunds()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400;
+
+    #[test]
+    fn save_rate_with_nothing_decided_is_a_dash() {
+        assert_eq!(save_rate(0, 0), None);
+        assert_eq!(percent(save_rate(0, 0)), "—");
+        assert_eq!(plain_rate(save_rate(0, 0)), "");
+        assert_eq!(percent(save_rate(5, 3)), "62.5 %");
+        assert_eq!(plain_rate(save_rate(5, 3)), "0.625");
+        assert_eq!(percent(save_rate(1, 2)), "33.3 %");
+        assert_eq!(percent(save_rate(2, 0)), "100 %");
+        assert_eq!(percent(save_rate(0, 4)), "0 %");
+    }
+
+    #[test]
+    fn a_save_exactly_30_days_old_counts_and_one_a_second_younger_does_not() {
+        let saved_at = 1_000 * DAY;
+        assert_eq!(kept_30_days(saved_at, saved_at + 30 * DAY, &[]), Some(true));
+        assert_eq!(kept_30_days(saved_at, saved_at + 30 * DAY - 1, &[]), None);
+    }
+
+    #[test]
+    fn only_a_later_case_that_ended_cancelled_within_30_days_breaks_a_save() {
+        let saved_at = 1_000 * DAY;
+        let now = saved_at + 60 * DAY;
+        let case = |after: i64, cancellation| LaterCase {
+            submitted_at: saved_at + after,
+            cancellation,
+        };
+        let cancelled = Some(CancellationStatus::Cancelled);
+        assert_eq!(
+            kept_30_days(saved_at, now, &[case(DAY, cancelled)]),
+            Some(false)
+        );
+        // Exactly 30 × 24 h after the save is still within.
+        assert_eq!(
+            kept_30_days(saved_at, now, &[case(30 * DAY, cancelled)]),
+            Some(false)
+        );
+        assert_eq!(
+            kept_30_days(saved_at, now, &[case(30 * DAY + 1, cancelled)]),
+            Some(true)
+        );
+        // A later case that is withdrawn, or refund-only, is not leaving.
+        let withdrawn = Some(CancellationStatus::Withdrawn);
+        assert_eq!(
+            kept_30_days(saved_at, now, &[case(DAY, withdrawn)]),
+            Some(true)
+        );
+        assert_eq!(kept_30_days(saved_at, now, &[case(DAY, None)]), Some(true));
+        // Still open (reply not sent yet) is not "Cancelled" either.
+        let pending = Some(CancellationStatus::ReplyToSend);
+        assert_eq!(
+            kept_30_days(saved_at, now, &[case(DAY, pending)]),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn medians_of_an_even_count_take_the_lower_middle() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![40, 10, 30, 20]), Some(20));
+        assert_eq!(median(vec![5, 1, 3]), Some(3));
+        assert_eq!(median(vec![7]), Some(7));
+    }
+
+    #[test]
+    fn sums_pass_the_limit_of_one_amount() {
+        let mut sum = Sum::default();
+        for _ in 0..3 {
+            sum.add(Money::from_cents(1_000_000_000).unwrap());
+        }
+        assert_eq!(sum.to_string(), "$30,000,000.00");
+        assert_eq!(sum.plain(), "30000000.00");
+        sum.add(Money::from_cents(-3_000_000_005).unwrap_or(Money::ZERO));
+        let mut neg = Sum::default();
+        neg.add(Money::from_cents(-123_456).unwrap());
+        assert_eq!(neg.to_string(), "-$1,234.56");
+    }
+
+    #[test]
+    fn durations_read_in_minutes_hours_or_days() {
+        assert_eq!(duration(45 * 60 + 59), "45 min");
+        assert_eq!(duration(3_599), "59 min");
+        assert_eq!(duration(3_600), "1 h");
+        assert_eq!(duration(48 * 3_600 - 1), "47 h");
+        assert_eq!(duration(48 * 3_600), "2 d");
+        assert_eq!(duration(3 * DAY + 5), "3 d");
+    }
+
+    fn groups(month: &str, rep: &str) -> Groups {
+        Groups {
+            month: month.into(),
+            sales_rep: rep.into(),
+            level: "SMB".into(),
+            reason: "Too expensive".into(),
+            offer: "No offer".into(),
+        }
+    }
+
+    #[test]
+    fn tables_group_rows_and_keep_a_total_over_every_fact() {
+        let fact = |rep: &str, end, ar: i64, took: Option<i64>, kept| SaveCallFact {
+            groups: groups("2026-11", rep),
+            end,
+            ar_balance: Money::from_cents(ar).unwrap(),
+            time_to_outcome: took,
+            kept,
+        };
+        let saves = [
+            fact("Riley", TaskEnd::Saved, 150_000, Some(600), Some(true)),
+            fact("Riley", TaskEnd::NotSaved, 10_000, Some(7_200), None),
+            fact("Spencer", TaskEnd::Saved, 200_000, Some(60), None),
+            fact("Spencer", TaskEnd::Open, 5_000, None, None),
+            fact("Spencer", TaskEnd::Withdrawn, 5_000, None, None),
+        ];
+        let reports = Reports::build(GroupBy::SalesRep, &saves, &[], &[]);
+        let t = &reports.save_calls;
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].group, "Riley");
+        assert_eq!((t.rows[0].saved, t.rows[0].not_saved), (1, 1));
+        assert_eq!(t.rows[0].median_time_to_outcome, Some(600));
+        assert_eq!(
+            (t.rows[1].tasks, t.rows[1].open, t.rows[1].withdrawn),
+            (3, 1, 1)
+        );
+        assert_eq!(t.total.group, "Total");
+        assert_eq!(t.total.tasks, 5);
+        assert_eq!(t.total.ar_retained.to_string(), "$3,500.00");
+        assert_eq!(t.total.ar_retained.plain(), "3500.00");
+        assert_eq!((t.total.kept, t.total.kept_of), (1, 1));
+        assert_eq!(t.total.median_time_to_outcome, Some(600));
+        assert_eq!(percent(t.total.save_rate()), "66.7 %");
+        // Refunds have no reason: grouped by month instead.
+        let reports = Reports::build(GroupBy::Reason, &saves, &[], &[]);
+        assert_eq!(reports.refunds.group_by, GroupBy::Month);
+        assert_eq!(reports.save_calls.rows[0].group, "Too expensive");
+    }
+}
