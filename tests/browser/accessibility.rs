@@ -130,8 +130,12 @@ async fn queue_pages(audit: &mut Audit, page: &Page, (save_call, refund): (u32, 
 
     page.sign_in("heather").await;
     audit.visit(page, "/billing", "billing queue").await;
-    audit.visit(page, "/billing?overdue=1", "billing queue, overdue only").await;
-    audit.visit(page, "/reports?group=rep", "reports by sales rep (billing)").await;
+    audit
+        .visit(page, "/billing?overdue=1", "billing queue, overdue only")
+        .await;
+    audit
+        .visit(page, "/reports?group=rep", "reports by sales rep (billing)")
+        .await;
     let refund_case = format!("/cases/{refund}");
     audit
         .visit(page, &refund_case, "case page with billing actions")

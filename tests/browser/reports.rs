@@ -12,7 +12,13 @@ async fn spencer_reads_the_reports_grouped_by_reason_for_leaving() {
     let now = chrono::Utc::now().timestamp();
     tokio::task::spawn_blocking(move || {
         use retention_desk::demo::bulk::{SearchIndexing, fill};
-        fill(&path, 3_000, (now, chrono_tz::UTC), SearchIndexing::RebuildAtEnd, |_| {})
+        fill(
+            &path,
+            3_000,
+            (now, chrono_tz::UTC),
+            SearchIndexing::RebuildAtEnd,
+            |_| {},
+        )
     })
     .await
     .expect("the demo data task")
