@@ -164,6 +164,19 @@ pub fn plain_rate(rate: Option<Decimal>) -> String {
 }
 
 /// The lower middle of the values (for an even count), `None` for none.
+/// `part ÷ whole`, or `None` when there is nothing to divide.
+fn share(part: u64, whole: u64) -> Option<Decimal> {
+    (whole > 0).then(|| Decimal::from(part) / Decimal::from(whole))
+}
+
+/// SPEC §11: a save task is on time when its outcome (Saved / Not saved)
+/// is recorded by its due time; a billing item when it is issued or denied
+/// by its due time. Work without a due time (from before service levels),
+/// or not yet done, is neither.
+pub fn on_time(done_at: Option<i64>, due_at: Option<i64>) -> Option<bool> {
+    Some(done_at? <= due_at?)
+}
+
 pub fn median(mut values: Vec<i64>) -> Option<i64> {
     if values.is_empty() {
         return None;
@@ -229,6 +242,8 @@ pub struct SaveCallFact {
     pub time_to_outcome: Option<i64>,
     /// See [`kept_30_days`]; `None` for anything but a save 30 days old.
     pub kept: Option<bool>,
+    /// See [`on_time`]; `None` unless decided and given a due time.
+    pub on_time: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -243,6 +258,9 @@ pub struct SaveCallRow {
     /// Saves 30 days old that kept, and how many saves are 30 days old.
     pub kept: u64,
     pub kept_of: u64,
+    /// Tasks decided by their due time, of those decided that had one.
+    pub on_time: u64,
+    pub on_time_of: u64,
     pub median_time_to_outcome: Option<i64>,
 }
 
@@ -252,7 +270,11 @@ impl SaveCallRow {
     }
 
     pub fn kept_rate(&self) -> Option<Decimal> {
-        (self.kept_of > 0).then(|| Decimal::from(self.kept) / Decimal::from(self.kept_of))
+        share(self.kept, self.kept_of)
+    }
+
+    pub fn on_time_rate(&self) -> Option<Decimal> {
+        share(self.on_time, self.on_time_of)
     }
 
     fn of<'a>(group: String, facts: impl Iterator<Item = &'a SaveCallFact>) -> SaveCallRow {
@@ -275,6 +297,10 @@ impl SaveCallRow {
             if let Some(kept) = fact.kept {
                 row.kept_of += 1;
                 row.kept += u64::from(kept);
+            }
+            if let Some(on_time) = fact.on_time {
+                row.on_time_of += 1;
+                row.on_time += u64::from(on_time);
             }
             times.extend(fact.time_to_outcome);
         }
@@ -350,6 +376,8 @@ pub struct RefundFact {
     pub amount: Money,
     /// Billing item's creation to "Mark refund issued", in seconds.
     pub time_to_issue: Option<i64>,
+    /// See [`on_time`]; `None` unless issued or denied and given a due time.
+    pub on_time: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -362,10 +390,17 @@ pub struct RefundRow {
     pub withdrawn: u64,
     pub in_progress: u64,
     pub amount_issued: Sum,
+    /// Refunds issued or denied by their due time, of those that had one.
+    pub on_time: u64,
+    pub on_time_of: u64,
     pub median_time_to_issue: Option<i64>,
 }
 
 impl RefundRow {
+    pub fn on_time_rate(&self) -> Option<Decimal> {
+        share(self.on_time, self.on_time_of)
+    }
+
     fn of<'a>(group: String, facts: impl Iterator<Item = &'a RefundFact>) -> RefundRow {
         let mut row = RefundRow {
             group,
@@ -383,6 +418,10 @@ impl RefundRow {
                 }
                 RefundEnd::Denied => row.denied += 1,
                 RefundEnd::Withdrawn => row.withdrawn += 1,
+            }
+            if let Some(on_time) = fact.on_time {
+                row.on_time_of += 1;
+                row.on_time += u64::from(on_time);
             }
             times.extend(fact.time_to_issue);
         }
@@ -573,6 +612,18 @@ mod tests {
     }
 
     #[test]
+    fn on_time_means_done_by_the_due_time_and_nothing_without_one() {
+        assert_eq!(
+            on_time(Some(100), Some(100)),
+            Some(true),
+            "exactly at the due time"
+        );
+        assert_eq!(on_time(Some(101), Some(100)), Some(false));
+        assert_eq!(on_time(None, Some(100)), None, "not done yet");
+        assert_eq!(on_time(Some(100), None), None, "from before service levels");
+    }
+
+    #[test]
     fn tables_group_rows_and_keep_a_total_over_every_fact() {
         let fact = |rep: &str, end, ar: i64, took: Option<i64>, kept| SaveCallFact {
             groups: groups("2026-11", rep),
@@ -580,6 +631,7 @@ mod tests {
             ar_balance: Money::from_cents(ar).unwrap(),
             time_to_outcome: took,
             kept,
+            on_time: took.map(|seconds| seconds <= 3_600),
         };
         let saves = [
             fact("Riley", TaskEnd::Saved, 150_000, Some(600), Some(true)),

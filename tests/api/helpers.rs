@@ -563,6 +563,12 @@ mod column {
         #[diesel(sql_type = Nullable<Text>)]
         pub v: Option<String>,
     }
+
+    #[derive(QueryableByName)]
+    pub struct MaybeBig {
+        #[diesel(sql_type = Nullable<BigInt>)]
+        pub v: Option<i64>,
+    }
 }
 
 #[derive(QueryableByName)]
@@ -646,6 +652,16 @@ impl TestApp {
         let query = sql("SELECT id AS v FROM staff WHERE username = ?").bind::<Text, _>(username);
         let rows = self.rows::<column::Int>(query);
         one_or(rows, "the staff member exists").v
+    }
+
+    /// The due time (SPEC §11) of case `case`'s save task or billing item
+    /// (`table`), if it has one.
+    pub fn due_at(&self, table: &str, case: i32) -> Option<i64> {
+        let query = sql(&format!(
+            "SELECT due_at AS v FROM {table} WHERE case_id = ?"
+        ))
+        .bind::<Integer, _>(case);
+        one(self.rows::<column::MaybeBig>(query)).v
     }
 
     /// Whether the staff member has been marked as departed.

@@ -42,6 +42,8 @@ struct Task {
     offer: &'static str,
     created: i64,
     decided: Option<i64>,
+    /// As the app set it (SPEC §11), read back after the history is built.
+    due: Option<i64>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -59,6 +61,9 @@ struct Refund {
     cents: i64,
     created: i64,
     issued: Option<i64>,
+    denied: Option<i64>,
+    /// As the app set it (SPEC §11), read back after the history is built.
+    due: Option<i64>,
 }
 
 /// One case as the test recorded it.
@@ -170,6 +175,15 @@ fn median(mut values: Vec<i64>) -> (String, String) {
     (shown, m.to_string())
 }
 
+/// The "On time" cell from whether each piece of work done with a due
+/// time was done by it.
+fn on_time_cell(timed: &[bool]) -> (String, String) {
+    if timed.is_empty() {
+        return ("— (nothing done had a due time)".to_owned(), String::new());
+    }
+    share(timed.iter().filter(|t| **t).count(), timed.len())
+}
+
 type Rows = Vec<(Vec<String>, Vec<String>)>;
 
 /// Every group's row then "Total", as (page cells, CSV cells).
@@ -242,6 +256,16 @@ fn save_call_rows(cases: &[Case], by: &str, now: i64) -> Rows {
                 .collect();
             let rate = share(saved, saved + not_saved);
             let kept = share(kept, old_saves.len());
+            // On time (SPEC §11): decided by the due time, of those decided
+            // with one.
+            let timed: Vec<bool> = members
+                .iter()
+                .filter_map(|c| {
+                    let t = task(c);
+                    Some(t.decided? <= t.due?)
+                })
+                .collect();
+            let on_time = on_time_cell(&timed);
             let median = median(times);
             let numbers = counts(&[
                 members.len(),
@@ -256,9 +280,9 @@ fn save_call_rows(cases: &[Case], by: &str, now: i64) -> Rows {
                 kept.0.clone()
             };
             let mut shown = numbers.clone();
-            shown.extend([rate.0, dollars(retained), kept_shown, median.0]);
+            shown.extend([rate.0, dollars(retained), kept_shown, on_time.0, median.0]);
             let mut csv = numbers;
-            csv.extend([rate.1, plain_dollars(retained), kept.1, median.1]);
+            csv.extend([rate.1, plain_dollars(retained), kept.1, on_time.1, median.1]);
             vec![(shown, csv)]
         },
     )
@@ -318,6 +342,14 @@ fn refund_rows(cases: &[Case], by: &str) -> Rows {
                 })
                 .collect();
             let median = median(times);
+            let timed: Vec<bool> = members
+                .iter()
+                .filter_map(|c| {
+                    let r = refund(c);
+                    Some(r.issued.or(r.denied)? <= r.due?)
+                })
+                .collect();
+            let on_time = on_time_cell(&timed);
             let numbers = counts(&[
                 members.len(),
                 members.iter().filter(|c| refund(c).review).count(),
@@ -327,9 +359,9 @@ fn refund_rows(cases: &[Case], by: &str) -> Rows {
                 n(RefundEnd::InProgress),
             ]);
             let mut shown = numbers.clone();
-            shown.extend([dollars(issued), median.0]);
+            shown.extend([dollars(issued), on_time.0, median.0]);
             let mut csv = numbers;
-            csv.extend([plain_dollars(issued), median.1]);
+            csv.extend([plain_dollars(issued), on_time.1, median.1]);
             vec![(shown, csv)]
         },
     )
@@ -541,7 +573,7 @@ impl History<'_> {
         let refund = self.case(id).refund.as_mut().unwrap();
         match action {
             "issue" => (refund.end, refund.issued) = (RefundEnd::Issued, Some(now)),
-            "deny" => refund.end = RefundEnd::Denied,
+            "deny" => (refund.end, refund.denied) = (RefundEnd::Denied, Some(now)),
             _ => {}
         }
     }
@@ -576,6 +608,7 @@ fn task_for(rep: &'static str) -> Option<Task> {
         offer: "No offer",
         created: 0,
         decided: None,
+        due: None,
     })
 }
 
@@ -586,6 +619,8 @@ fn refund(cents: i64, review: bool) -> Option<Refund> {
         cents,
         created: 0,
         issued: None,
+        denied: None,
+        due: None,
     })
 }
 
@@ -844,7 +879,20 @@ fn check_rows(html: &str, csv: &str, table: &str, by: &str, expected: &Rows) {
 #[tokio::test]
 async fn every_cell_of_every_table_matches_a_recount_for_each_group_by() {
     let app = spawn_app().await;
-    let cases = build_history(&app).await;
+    let mut cases = build_history(&app).await;
+    for case in &mut cases {
+        if let Some(task) = case.task.as_mut() {
+            task.due = app.due_at("save_tasks", case.id);
+        }
+        if let Some(refund) = case.refund.as_mut() {
+            refund.due = app.due_at("billing_items", case.id);
+        }
+    }
+    let timed = |c: &Case| c.task.as_ref().is_some_and(|t| t.due.is_some());
+    assert!(
+        cases.iter().any(timed),
+        "the history has due times to count"
+    );
     let now = app.clock.unix();
     let spencer = app.signed_in("spencer").await;
     for by in ["month", "sales_rep", "level", "reason", "offer"] {

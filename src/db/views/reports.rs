@@ -28,6 +28,9 @@ pub struct SaveTaskReportRow {
     pub task_created_at: i64,
     #[diesel(sql_type = Nullable<BigInt>)]
     pub closed_at: Option<i64>,
+    /// SPEC §11; `None` for tasks from before service levels.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub due_at: Option<i64>,
     #[diesel(sql_type = Bool)]
     pub is_open: bool,
     #[diesel(sql_type = Nullable<Text>)]
@@ -87,6 +90,12 @@ pub struct RefundReportRow {
     pub item_created_at: i64,
     #[diesel(sql_type = Nullable<BigInt>)]
     pub issued_at: Option<i64>,
+    /// When billing approved or denied it (review refunds only).
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub reviewed_at: Option<i64>,
+    /// SPEC §11; `None` for items from before service levels.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub due_at: Option<i64>,
     #[diesel(sql_type = Text)]
     pub status: BillingStatus,
     #[diesel(sql_type = Text)]
@@ -108,7 +117,7 @@ pub fn save_tasks(
 ) -> QueryResult<Vec<SaveTaskReportRow>> {
     diesel::sql_query(format!(
         "SELECT t.id AS task_id, c.created_at AS case_created_at,
-                t.created_at AS task_created_at, t.closed_at, t.is_open, t.outcome, t.offer,
+                t.created_at AS task_created_at, t.closed_at, t.due_at, t.is_open, t.outcome, t.offer,
                 c.ar_balance_cents AS ar_balance, l.name AS level_name, r.name AS reason_name,
                 CASE WHEN t.outcome IS NULL THEN a.full_name ELSE COALESCE(b.full_name, a.full_name) END AS rep_name
          FROM cases c INDEXED BY cases_for_reports
@@ -174,7 +183,7 @@ pub fn refunds(
 ) -> QueryResult<Vec<RefundReportRow>> {
     diesel::sql_query(format!(
         "SELECT c.created_at AS case_created_at, i.created_at AS item_created_at, i.issued_at,
-                i.status, i.review, i.amount_cents AS amount,
+                i.reviewed_at, i.due_at, i.status, i.review, i.amount_cents AS amount,
                 l.name AS level_name, rep.full_name AS original_rep_name
          FROM cases c INDEXED BY cases_for_reports
          CROSS JOIN billing_items i ON i.case_id = c.id

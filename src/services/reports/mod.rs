@@ -13,7 +13,7 @@ use crate::db::views::reports::{
 };
 use crate::domain::reports::{
     CancellationFact, GroupBy, Groups, KEPT_WINDOW, LaterCase, RefundEnd, RefundFact, Reports,
-    SaveCallFact, TaskEnd, kept_30_days, save_rate,
+    SaveCallFact, TaskEnd, kept_30_days, on_time, save_rate,
 };
 use crate::domain::{BillingStatus, OfferMade, ReviewState, Role, SaveOutcome};
 use crate::services::{Actor, ServiceError};
@@ -159,6 +159,7 @@ fn save_fact(t: SaveTaskReportRow, later: &[LaterCase], month: MonthOf, now: i64
         end,
         ar_balance: t.ar_balance,
         time_to_outcome: closed_at.map(|at| at - t.task_created_at),
+        on_time: on_time(closed_at, t.due_at),
         kept: closed_at
             .filter(|_| end == TaskEnd::Saved)
             .and_then(|saved_at| kept_30_days(saved_at, now, later)),
@@ -189,6 +190,7 @@ fn refund_fact(r: RefundReportRow, month: MonthOf) -> RefundFact {
         BillingStatus::Denied => RefundEnd::Denied,
         BillingStatus::Withdrawn => RefundEnd::Withdrawn,
     };
+    let on_time = on_time(refund_done_at(&r, end), r.due_at);
     RefundFact {
         groups: Groups {
             month: month.of(r.case_created_at),
@@ -206,6 +208,16 @@ fn refund_fact(r: RefundReportRow, month: MonthOf) -> RefundFact {
             .issued_at
             .filter(|_| end == RefundEnd::Issued)
             .map(|at| at - r.item_created_at),
+        on_time,
+    }
+}
+
+/// When billing finished with the refund: issued, or denied.
+fn refund_done_at(r: &RefundReportRow, end: RefundEnd) -> Option<i64> {
+    match end {
+        RefundEnd::Issued => r.issued_at,
+        RefundEnd::Denied => r.reviewed_at,
+        RefundEnd::InProgress | RefundEnd::Withdrawn => None,
     }
 }
 

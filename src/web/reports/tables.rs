@@ -2,6 +2,8 @@
 //! one line per group and the "Total" line, and a bar chart drawn as
 //! inline SVG by the server (the table stays the accessible source).
 
+use rust_decimal::Decimal;
+
 use crate::domain::reports::{
     CancellationRow, GroupBy, RefundRow, Reports, SaveCallRow, Table, duration, percent, plain_rate,
 };
@@ -15,6 +17,7 @@ const SAVE_CALL_COLUMNS: &[&str] = &[
     "Save rate",
     "A/R retained",
     "Kept 30 days",
+    "On time",
     "Median time to outcome",
 ];
 const CANCELLATION_COLUMNS: &[&str] = &[
@@ -35,6 +38,7 @@ const REFUND_COLUMNS: &[&str] = &[
     "Withdrawn",
     "In progress",
     "Amount issued",
+    "On time",
     "Median time to issue",
 ];
 
@@ -125,6 +129,16 @@ impl Cell {
         }
     }
 
+    /// SPEC §11's share done by the due time; `—` with a note when nothing
+    /// done had a due time.
+    fn on_time(rate: Option<Decimal>) -> Cell {
+        let mut cell = Cell::shown(percent(rate), plain_rate(rate));
+        if rate.is_none() {
+            cell.note = Some("nothing done had a due time");
+        }
+        cell
+    }
+
     fn median(seconds: Option<i64>) -> Cell {
         Cell::shown(
             seconds.map_or_else(|| "—".to_owned(), duration),
@@ -148,6 +162,7 @@ fn save_call_cells(row: &SaveCallRow) -> Vec<Cell> {
         Cell::shown(percent(row.save_rate()), plain_rate(row.save_rate())),
         Cell::shown(row.ar_retained.to_string(), row.ar_retained.plain()),
         kept,
+        Cell::on_time(row.on_time_rate()),
         Cell::median(row.median_time_to_outcome),
     ]
 }
@@ -176,6 +191,7 @@ fn refund_cells(row: &RefundRow) -> Vec<Cell> {
         Cell::count(row.withdrawn),
         Cell::count(row.in_progress),
         Cell::shown(row.amount_issued.to_string(), row.amount_issued.plain()),
+        Cell::on_time(row.on_time_rate()),
         Cell::median(row.median_time_to_issue),
     ]
 }
