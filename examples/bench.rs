@@ -827,10 +827,11 @@ async fn main() {
                     .get_all("set-cookie")
                     .iter()
                     .filter_map(|v| v.to_str().ok())
-                    .find(|v| v.starts_with("rd_session="))
+                    // The sign-in form's token cookie: a stranger gets no session.
+                    .find(|v| v.starts_with("rd_login="))
                     .and_then(|v| v.split(';').next())
                     .map(str::to_owned)
-                    .ok_or("GET /login set no session cookie")?;
+                    .ok_or("GET /login set no sign-in form cookie")?;
                 let html = r.text().await.map_err(|e| e.to_string())?;
                 let csrf = hidden(&html, "csrf_token").ok_or("no csrf_token on /login")?;
                 let r = c
