@@ -73,9 +73,29 @@ pub fn age(seconds: i64) -> String {
     }
 }
 
+/// A CSV text cell a spreadsheet would read as a formula (`=`, `+`, `-`,
+/// `@`, tab or carriage return first) gets a leading `'`, so it stays text
+/// (SPEC §7). Amounts are written apart and stay numbers.
+pub fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_become_text_and_the_rest_is_kept() {
+        for formula in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
+        }
+        assert_eq!(spreadsheet_safe("Acme Inc."), "Acme Inc.");
+        assert_eq!(spreadsheet_safe("ACC-1=2"), "ACC-1=2");
+    }
 
     #[test]
     fn ages_read_in_the_largest_whole_unit() {

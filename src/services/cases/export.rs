@@ -8,7 +8,7 @@ use tokio::sync::mpsc;
 
 use crate::db::views::case_list::{self, CaseListPage, CaseListQuery};
 use crate::domain::{CancellationStatus, RefundStatus};
-use crate::format::Formatter;
+use crate::format::{Formatter, spreadsheet_safe};
 use crate::services::ServiceError;
 use crate::state::AppState;
 
@@ -97,29 +97,4 @@ fn csv_chunk(page: &CaseListPage, fmt: &Formatter, header: bool) -> anyhow::Resu
     writer
         .into_inner()
         .map_err(|e| anyhow::anyhow!("writing CSV: {e}"))
-}
-
-/// Text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab or
-/// carriage return first) gets a leading `'`, so it stays text. Amounts
-/// are written apart and stay numbers.
-pub fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spreadsheet_safe;
-
-    #[test]
-    fn formulas_become_text_and_the_rest_is_kept() {
-        for formula in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"] {
-            assert_eq!(spreadsheet_safe(formula), format!("'{formula}"));
-        }
-        assert_eq!(spreadsheet_safe("Acme Inc."), "Acme Inc.");
-        assert_eq!(spreadsheet_safe("ACC-1=2"), "ACC-1=2");
-    }
 }

@@ -4,6 +4,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::format::spreadsheet_safe;
+
 use crate::domain::reports::{
     CancellationRow, GroupBy, RefundRow, Reports, SaveCallRow, Table, duration, percent, plain_rate,
 };
@@ -318,16 +320,6 @@ pub fn views(reports: &Reports, asked: GroupBy, query: &str) -> Vec<TableView> {
     ]
 }
 
-/// A CSV text cell a spreadsheet could read as a formula gets a `'` first
-/// (SPEC §7): one starting with `=`, `+`, `-`, `@`, tab or carriage return.
-pub fn neutralised(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
 fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -358,7 +350,7 @@ pub fn csv(table: &TableView) -> String {
                     if c.numeric {
                         c.csv.clone()
                     } else {
-                        neutralised(&c.csv)
+                        spreadsheet_safe(&c.csv)
                     }
                 })
                 .collect(),
@@ -372,11 +364,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formula_like_text_is_neutralised() {
-        for risky in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert_eq!(neutralised(risky), format!("'{risky}"));
-        }
-        assert_eq!(neutralised("Too expensive"), "Too expensive");
+    fn csv_fields_are_quoted_when_they_must_be() {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
