@@ -16,6 +16,8 @@ mod template;
 #[cfg(test)]
 mod replies_tests;
 #[cfg(test)]
+pub(crate) mod strategies;
+#[cfg(test)]
 mod tests;
 
 pub use decide::decide;

@@ -2,6 +2,7 @@
 
 use proptest::prelude::*;
 
+use super::strategies::{any_cents_near_the_limits, any_limit, any_request, any_route};
 use super::*;
 use crate::domain::{
     CancellationRoute, CancellationStatus, CustomerName, Money, RefundAmount, RefundStatus,
@@ -578,26 +579,12 @@ fn the_reply_addresses_the_customer_by_name() {
 
 // ---- properties ------------------------------------------------------------
 
-fn any_route() -> impl Strategy<Value = CancellationRoute> {
-    proptest::sample::select(CancellationRoute::ALL.to_vec())
-}
-
-fn any_request() -> impl Strategy<Value = RequestKind> {
-    proptest::sample::select(RequestKind::ALL.to_vec())
-}
-
-/// Amounts bunched around the limits as well as spread over the range.
 fn any_cents() -> impl Strategy<Value = i64> {
-    prop_oneof![
-        -1_000_000_000_i64..=1_000_000_000,
-        99_000_i64..=101_000,
-        49_000_i64..=51_000,
-    ]
+    any_cents_near_the_limits(1_000)
 }
 
 fn any_policy() -> impl Strategy<Value = Policy> {
-    let limits = prop_oneof![Just(100_000_i64), Just(50_000), 0_i64..=2_000_000];
-    (1_i64..100, limits.clone(), limits).prop_map(|(version, ar, review)| Policy {
+    (1_i64..100, any_limit(), any_limit()).prop_map(|(version, ar, review)| Policy {
         version,
         ar_limit: Money::from_cents(ar).unwrap(),
         refund_review_limit: Money::from_cents(review).unwrap(),

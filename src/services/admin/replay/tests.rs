@@ -12,6 +12,7 @@ use crate::db::views::replay_cases::ReplayCaseRow;
 use crate::domain::{
     CancellationRoute, CaseId, CustomerName, LevelId, Money, RefundAmount, RequestKind, StaffId,
 };
+use crate::procedure::strategies::{any_cents_near_the_limits, any_limit, any_request, any_route};
 use crate::procedure::{
     CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, ServerFacts, decide,
 };
@@ -295,25 +296,8 @@ fn the_list_of_changed_cases_stops_at_100_and_the_counts_do_not() {
 
 // ---- properties ------------------------------------------------------------
 
-fn any_route() -> impl Strategy<Value = CancellationRoute> {
-    proptest::sample::select(CancellationRoute::ALL.to_vec())
-}
-
-fn any_request() -> impl Strategy<Value = RequestKind> {
-    proptest::sample::select(RequestKind::ALL.to_vec())
-}
-
-/// Amounts bunched around $1,000.00 and $500.00 as well as spread out.
 fn any_cents() -> impl Strategy<Value = i64> {
-    prop_oneof![
-        -1_000_000_000_i64..=1_000_000_000,
-        99_990_i64..=100_010,
-        49_990_i64..=50_010,
-    ]
-}
-
-fn any_limit() -> impl Strategy<Value = i64> {
-    prop_oneof![Just(100_000_i64), Just(50_000), 0_i64..=2_000_000]
+    any_cents_near_the_limits(10)
 }
 
 prop_compose! {
