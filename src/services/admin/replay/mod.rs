@@ -128,7 +128,12 @@ pub struct Preview {
 /// What the "Try a draft" form starts from: today's routes of the levels in
 /// use and the last 90 days.
 pub fn draft_start(levels: &[LevelRow], now: i64, zone: Tz) -> (Vec<DraftLevel>, Period) {
-    let levels = levels
+    (levels_in_use(levels), Period::last_90_days(now, zone))
+}
+
+/// Each level not retired, its draft route starting at today's.
+fn levels_in_use(levels: &[LevelRow]) -> Vec<DraftLevel> {
+    levels
         .iter()
         .filter(|l| l.retired_at.is_none())
         .map(|l| DraftLevel {
@@ -137,8 +142,7 @@ pub fn draft_start(levels: &[LevelRow], now: i64, zone: Tz) -> (Vec<DraftLevel>,
             today: l.route,
             draft: l.route,
         })
-        .collect();
-    (levels, Period::last_90_days(now, zone))
+        .collect()
 }
 
 /// "Preview changes": the replay of the period's cases under today's rules
@@ -326,17 +330,7 @@ fn load_setup(conn: &mut diesel::SqliteConnection) -> Result<Setup, ServiceError
 /// The draft with today's values where it names none; a route for a level
 /// that is not in use is refused.
 fn resolve(draft: &Draft, setup: &Setup) -> Result<ResolvedDraft, ServiceError> {
-    let mut levels: Vec<DraftLevel> = setup
-        .levels
-        .iter()
-        .filter(|l| l.retired_at.is_none())
-        .map(|l| DraftLevel {
-            id: l.id,
-            name: l.name.clone(),
-            today: l.route,
-            draft: l.route,
-        })
-        .collect();
+    let mut levels = levels_in_use(&setup.levels);
     levels.sort_by_key(|l| {
         let row = setup.levels.iter().find(|r| r.id == l.id);
         (row.map(|r| r.rank), l.name.clone())
