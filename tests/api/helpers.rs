@@ -80,6 +80,31 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     start(settings, ManualClock::starting_at(START), dir).await
 }
 
+/// An app on a database that `retention-desk demo-data --cases {cases}`
+/// filled, run as an operator would run it, and not demo-seeded again.
+pub async fn spawn_app_on_demo_data(cases: u32) -> TestApp {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let database = dir.path().join("demo.sqlite3");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_retention-desk"))
+        .args(["demo-data", "--cases", &cases.to_string()])
+        .env("RD_DATABASE", &database)
+        .output()
+        .expect("demo-data runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut app = spawn_app_with(|s| {
+        s.database = database;
+        s.demo = false;
+    })
+    .await;
+    // The app's own folder is unused; keep the one holding its database.
+    app.dir = Arc::new(dir);
+    app
+}
+
 /// Starts an app on `settings` (used to restart on the same database).
 pub async fn start(settings: Settings, clock: Arc<ManualClock>, dir: Arc<TempDir>) -> TestApp {
     let app = Application::build(settings.clone(), clock.clone())

@@ -227,24 +227,7 @@ async fn the_slack_webhook_url_never_reaches_the_log_or_the_page() {
 
 #[tokio::test]
 async fn demo_data_fills_a_database_the_demo_accounts_work_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("demo.sqlite3");
-    let output = Command::new(env!("CARGO_BIN_EXE_retention-desk"))
-        .args(["demo-data", "--cases", "400"])
-        .env("RD_DATABASE", &database)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-
-    let app = spawn_app_with(|s| {
-        s.database = database.clone();
-        s.demo = false;
-    })
-    .await;
+    let app = spawn_app_on_demo_data(400).await;
     assert_eq!(app.count("cases"), 400);
     assert!(
         app.count("save_tasks") > 0

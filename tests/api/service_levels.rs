@@ -593,23 +593,7 @@ async fn the_scheduler_and_the_queues_read_their_indexes() {
 
 #[tokio::test]
 async fn demo_data_gives_open_work_due_times_some_overdue_and_leaves_nothing_to_send() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("demo.sqlite3");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_retention-desk"))
-        .args(["demo-data", "--cases", "3000"])
-        .env("RD_DATABASE", &database)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let app = spawn_app_with(|s| {
-        s.database = database.clone();
-        s.demo = false;
-    })
-    .await;
+    let app = spawn_app_on_demo_data(3000).await;
     let now = "CAST(strftime('%s', 'now') AS INTEGER)";
     assert!(app.count_where("save_tasks", "is_open") > 0);
     assert_eq!(
