@@ -8,16 +8,19 @@ pub mod bulk_load;
 pub mod models;
 pub mod schema;
 mod sql_values;
+pub mod stats;
 pub mod views;
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub use stats::DbStats;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -85,6 +88,7 @@ fn keep_private(path: &Path) -> anyhow::Result<()> {
 pub struct Db {
     readers: SqlitePool,
     writer: SqlitePool,
+    stats: DbStats,
 }
 
 impl Db {
@@ -112,7 +116,11 @@ impl Db {
         }
         let readers = build(4)?;
         keep_private(path)?;
-        Ok(Db { readers, writer })
+        Ok(Db {
+            readers,
+            writer,
+            stats: DbStats::default(),
+        })
     }
 
     /// Runs read-only work on a reader connection, off the async workers.
@@ -123,8 +131,9 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.readers.clone();
+        let waits = self.stats.reader_pool_wait_seconds.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
+            let mut conn = timed_get(&pool, &waits)?;
             work(&mut conn)
         })
         .await
@@ -139,12 +148,23 @@ impl Db {
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
         let pool = self.writer.clone();
+        let stats = self.stats.clone();
+        stats.writer_queue_depth.inc();
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            conn.immediate_transaction(work)
+            let conn = timed_get(&pool, &stats.writer_pool_wait_seconds);
+            stats.writer_queue_depth.dec();
+            let mut conn = conn?;
+            let done = conn.immediate_transaction(work);
+            stats.writer_batch_size.observe(1.0);
+            done
         })
         .await
         .map_err(|_| E::from(DbError::Blocking))?
+    }
+
+    /// The figures this database reports to `/metrics`.
+    pub fn stats(&self) -> &DbStats {
+        &self.stats
     }
 
     /// A writer connection for synchronous callers (CLI commands, seeding).
@@ -156,4 +176,15 @@ impl Db {
     pub fn reader_blocking(&self) -> Result<Conn, DbError> {
         Ok(self.readers.get()?)
     }
+}
+
+/// Takes a connection from `pool`, recording how long that took.
+fn timed_get(
+    pool: &SqlitePool,
+    waits: &prometheus_client::metrics::histogram::Histogram,
+) -> Result<Conn, DbError> {
+    let started = Instant::now();
+    let conn = pool.get();
+    waits.observe(started.elapsed().as_secs_f64());
+    Ok(conn?)
 }
