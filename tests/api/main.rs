@@ -7,6 +7,7 @@ mod auth;
 mod cases;
 mod cli;
 mod database;
+mod group_commit;
 mod hardening;
 mod helpers;
 mod junk;

@@ -13,6 +13,7 @@ pub use inert::WriterHooks;
 mod armed {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::mpsc::Receiver;
+    use std::time::Duration;
 
     use diesel::connection::SimpleConnection;
     use diesel::sqlite::SqliteConnection;
@@ -27,6 +28,10 @@ mod armed {
                 DEFERRABLE INITIALLY DEFERRED
         );
         INSERT INTO failing_commit_child (parent_id) VALUES (1);";
+
+    /// How long a held batch waits for its next action at most: a test that
+    /// miscounts its actions then fails on what it checks instead of hanging.
+    const LONGEST_HOLD: Duration = Duration::from_secs(60);
 
     #[derive(Debug, Default)]
     pub struct WriterHooks {
@@ -49,7 +54,7 @@ mod armed {
         pub(crate) fn hold<A>(&self, queue: &Receiver<A>, batch: &mut Vec<A>, most: usize) {
             let until = self.hold_until.swap(0, Ordering::SeqCst).min(most);
             while batch.len() < until {
-                match queue.recv() {
+                match queue.recv_timeout(LONGEST_HOLD) {
                     Ok(action) => batch.push(action),
                     Err(_) => return,
                 }

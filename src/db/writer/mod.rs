@@ -19,6 +19,7 @@ mod tests;
 
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
 
 use diesel::sqlite::SqliteConnection;
 
@@ -36,7 +37,7 @@ pub const MOST_PER_BATCH: usize = 256;
 /// A handle on the writer thread; clones share it.
 #[derive(Clone)]
 pub struct Writer {
-    queue: Sender<Box<dyn Action>>,
+    thread: Arc<ThreadHandle>,
     stats: DbStats,
     #[cfg(any(test, feature = "test-hooks"))]
     hooks: Arc<WriterHooks>,
@@ -53,11 +54,14 @@ impl Writer {
             stats: stats.clone(),
             hooks: hooks.clone(),
         };
-        std::thread::Builder::new()
+        let handle = std::thread::Builder::new()
             .name("db-writer".to_owned())
             .spawn(move || thread.serve())?;
         Ok(Writer {
-            queue,
+            thread: Arc::new(ThreadHandle {
+                queue: Some(queue),
+                handle: Some(handle),
+            }),
             stats,
             #[cfg(any(test, feature = "test-hooks"))]
             hooks,
@@ -86,7 +90,12 @@ impl Writer {
     {
         let (action, answer) = Pending::new(work);
         self.stats.writer_queue_depth.inc();
-        if self.queue.send(Box::new(action)).is_err() {
+        let queue = self
+            .thread
+            .queue
+            .as_ref()
+            .expect("kept until the last handle drops");
+        if queue.send(Box::new(action)).is_err() {
             // The thread is gone; dropping the action closes `answer`.
             self.stats.writer_queue_depth.dec();
         }
@@ -96,6 +105,29 @@ impl Writer {
     #[cfg(any(test, feature = "test-hooks"))]
     pub fn hooks(&self) -> &WriterHooks {
         &self.hooks
+    }
+}
+
+/// The queue into the writer thread, and the thread, shared by every handle.
+struct ThreadHandle {
+    queue: Option<Sender<Box<dyn Action>>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Drop for ThreadHandle {
+    /// The last handle closes the queue and waits for the thread to finish
+    /// what was queued and close its connection, so that once the last
+    /// `Db` is dropped the file is free (a bulk load may then change its
+    /// journal mode).
+    fn drop(&mut self) {
+        drop(self.queue.take());
+        if let Some(handle) = self.handle.take()
+            // An action that held the last `Db` is dropped on the thread.
+            && handle.thread().id() != std::thread::current().id()
+            && handle.join().is_err()
+        {
+            tracing::error!("the database writer thread panicked");
+        }
     }
 }
 

@@ -168,3 +168,20 @@ fn a_blocking_caller_gets_the_connection_while_a_batch_is_held() {
     second.blocking_recv().expect("an answer").expect("stored");
     assert_eq!(stored(&db), [1, 2, 9]);
 }
+
+#[test]
+fn clones_share_the_writer_and_the_last_one_dropped_closes_the_file() {
+    let (db, dir) = probe_db();
+    let clone = db.clone();
+    drop(db);
+    let answer = clone.writer.hand_over(|conn| insert(conn, 1));
+    answer.blocking_recv().expect("an answer").expect("stored");
+    drop(clone);
+    // Leaving WAL needs every other connection to the file closed.
+    let path = dir.path().join("probe.sqlite3");
+    let mut alone =
+        SqliteConnection::establish(path.to_str().expect("a UTF-8 path")).expect("the file opens");
+    alone
+        .batch_execute("PRAGMA journal_mode = DELETE")
+        .expect("no connection of the dropped database is left");
+}
