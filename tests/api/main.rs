@@ -10,6 +10,7 @@ mod database;
 mod hardening;
 mod helpers;
 mod junk;
+mod metrics;
 mod operations;
 mod queues;
 mod reasons;
