@@ -10,6 +10,7 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::limits::Limits;
+use crate::metrics::RequestStats;
 use crate::notify::signal::OutboxSignal;
 
 #[derive(Clone)]
@@ -27,6 +28,8 @@ pub struct AppState {
     /// One policy replay at a time (SPEC §10): it reads every case of a
     /// period, so a second one waits for the first.
     pub replays: OneAtATime,
+    /// Requests answered, per route pattern, for `/metrics`.
+    pub requests: RequestStats,
 }
 
 /// A gate that lets one holder through at a time, per app.

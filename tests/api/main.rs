@@ -11,6 +11,7 @@ mod group_commit;
 mod hardening;
 mod helpers;
 mod junk;
+mod metrics;
 mod operations;
 mod queues;
 mod reasons;
