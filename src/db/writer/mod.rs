@@ -32,7 +32,7 @@ pub use hooks::WriterHooks;
 
 /// The most user actions one commit takes: enough that a burst shares a
 /// few fsyncs, few enough that the first caller is not kept long.
-pub const MOST_PER_BATCH: usize = 256;
+const MOST_PER_BATCH: usize = 256;
 
 /// A handle on the writer thread; clones share it.
 #[derive(Clone)]
