@@ -7,6 +7,7 @@
 mod account_id;
 mod billing_status;
 pub mod case_log;
+mod code_enum;
 mod customer_name;
 mod event_kind;
 mod free_text;
