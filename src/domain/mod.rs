@@ -27,6 +27,7 @@ pub mod service_levels;
 mod slack_member_id;
 mod status;
 mod step;
+mod text_type;
 mod username;
 mod working_time;
 
