@@ -36,6 +36,7 @@ pub use billing_status::BillingStatus;
 pub use customer_name::{CustomerName, CustomerNameError};
 pub use event_kind::EventKind;
 pub use free_text::has_control_characters;
+pub(crate) use ids::every_id_type;
 pub use ids::{
     BillingItemId, CaseId, LevelId, OutboxMessageId, ReasonId, SaveTaskId, ServerId, StaffId,
 };
