@@ -14,7 +14,81 @@ use anyhow::Context;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use crate::db::schema::cases;
+use crate::db::models::billing_items::NewBillingItemRow;
+use crate::db::models::cases::{CaseRows, NewCaseRow};
+use crate::db::models::save_tasks::NewSaveTaskRow;
+use crate::db::models::service_levels::alarms_of;
+use crate::db::schema::{billing_items, case_events, cases, save_tasks, service_level_alarms};
+use crate::domain::{CaseId, DueTrack, EventKind, StaffId};
+
+/// Rows per multi-row INSERT: each table's statement is prepared once and
+/// reused (the leftover rows of a batch go one at a time).
+const ROWS_PER_INSERT: usize = 64;
+
+/// One case of a load, under the id it is written with, its rows as they
+/// end up (the demo data writes old cases already moved on).
+pub struct LoadedCase {
+    pub id: CaseId,
+    pub rows: CaseRows,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = cases)]
+struct CaseWithId {
+    id: CaseId,
+    #[diesel(embed)]
+    row: NewCaseRow,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = case_events, treat_none_as_default_value = false)]
+struct EventOfCase {
+    case_id: CaseId,
+    at: i64,
+    actor_id: Option<StaffId>,
+    kind: EventKind,
+    body: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = save_tasks)]
+struct TaskOfCase {
+    case_id: CaseId,
+    #[diesel(embed)]
+    row: NewSaveTaskRow,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = billing_items)]
+struct ItemOfCase {
+    case_id: CaseId,
+    #[diesel(embed)]
+    row: NewBillingItemRow,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = service_level_alarms)]
+struct AlarmOfCase {
+    case_id: CaseId,
+    track: &'static str,
+    kind: &'static str,
+    due_at: i64,
+    fire_at: i64,
+}
+
+/// Inserts `rows` into `table`, [`ROWS_PER_INSERT`] rows per statement.
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let mut chunks = $rows.chunks_exact(ROWS_PER_INSERT);
+        for chunk in &mut chunks {
+            let chunk: &[_; ROWS_PER_INSERT] = chunk.try_into().expect("a whole chunk");
+            diesel::insert_into($table).values(chunk).execute($conn)?;
+        }
+        for row in chunks.remainder() {
+            diesel::insert_into($table).values(row).execute($conn)?;
+        }
+    }};
+}
 
 pub struct BulkLoad {
     pub conn: SqliteConnection,
@@ -55,6 +129,60 @@ impl BulkLoad {
 
     pub fn case_count(&mut self) -> QueryResult<i64> {
         cases::table.count().get_result(&mut self.conn)
+    }
+
+    /// The id the next case is written with.
+    pub fn next_case_id(&mut self) -> QueryResult<CaseId> {
+        let last: Option<CaseId> = cases::table
+            .select(diesel::dsl::max(cases::id))
+            .get_result(&mut self.conn)?;
+        Ok(CaseId::new(last.map_or(1, |id| id.get() + 1)))
+    }
+
+    /// Writes `loaded` in one transaction, table by table: the cases, their
+    /// log lines in order, save tasks, billing items and the alarms each
+    /// deadline sets (`service_levels::alarms_of`).
+    pub fn write(&mut self, loaded: Vec<LoadedCase>) -> QueryResult<()> {
+        let mut cases = Vec::with_capacity(loaded.len());
+        let mut events = Vec::with_capacity(loaded.len() * 4);
+        let (mut tasks, mut items, mut alarms) = (Vec::new(), Vec::new(), Vec::new());
+        for LoadedCase { id, rows } in loaded {
+            cases.push(CaseWithId { id, row: rows.case });
+            events.extend(rows.log.into_iter().map(|entry| EventOfCase {
+                case_id: id,
+                at: entry.at,
+                actor_id: entry.actor_id,
+                kind: entry.line.kind,
+                body: entry.line.body,
+            }));
+            let tracks = [
+                rows.save_task.map(|(row, due)| {
+                    tasks.push(TaskOfCase { case_id: id, row });
+                    (DueTrack::SaveCall, due)
+                }),
+                rows.billing_item.map(|(row, due)| {
+                    items.push(ItemOfCase { case_id: id, row });
+                    (DueTrack::Refund, due)
+                }),
+            ];
+            for (track, due) in tracks.into_iter().flatten() {
+                alarms.extend(alarms_of(due).map(|(kind, fire_at)| AlarmOfCase {
+                    case_id: id,
+                    track: track.as_str(),
+                    kind: kind.as_str(),
+                    due_at: due.due_at,
+                    fire_at,
+                }));
+            }
+        }
+        self.conn.immediate_transaction(|conn| {
+            insert_all!(conn, cases::table, cases);
+            insert_all!(conn, case_events::table, events);
+            insert_all!(conn, save_tasks::table, tasks);
+            insert_all!(conn, billing_items::table, items);
+            insert_all!(conn, service_level_alarms::table, alarms);
+            Ok(())
+        })
     }
 
     /// Drops the search trigger and the non-unique indexes of the tables the

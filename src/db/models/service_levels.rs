@@ -117,9 +117,7 @@ pub fn set_alarms(
     track: DueTrack,
     deadline: Deadline,
 ) -> QueryResult<()> {
-    let warning = deadline.warn_at.map(|at| (AlarmKind::Warning, at));
-    let overdue = Some((AlarmKind::Overdue, deadline.due_at));
-    for (kind, fire_at) in [warning, overdue].into_iter().flatten() {
+    for (kind, fire_at) in alarms_of(deadline) {
         diesel::insert_into(alarms::table)
             .values((
                 alarms::case_id.eq(case_id),
@@ -131,6 +129,14 @@ pub fn set_alarms(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The alarms a deadline sets, with when each fires: a warning (when the
+/// settings warn) and the overdue alarm.
+pub fn alarms_of(deadline: Deadline) -> impl Iterator<Item = (AlarmKind, i64)> {
+    let warning = deadline.warn_at.map(|at| (AlarmKind::Warning, at));
+    let overdue = Some((AlarmKind::Overdue, deadline.due_at));
+    [warning, overdue].into_iter().flatten()
 }
 
 /// The earliest waiting alarm whose time has come, from the
