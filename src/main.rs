@@ -166,6 +166,7 @@ fn demo_data(
     index_per_case: bool,
     timezone: &str,
 ) -> anyhow::Result<()> {
+    retention_desk::db::bulk_load::tune_process_for_loading();
     let now = chrono::Utc::now().timestamp();
     let zone = retention_desk::config::parse_timezone(timezone)?;
     let started = std::time::Instant::now();

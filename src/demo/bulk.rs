@@ -183,14 +183,13 @@ pub fn fill(
         let mut written = 0;
         for next in made {
             written += next.len() as u64;
-            load.write(next)?;
+            load.write(next, now)?;
             progress(Progress::Written(written));
         }
         maker
             .join()
             .map_err(|_| anyhow::anyhow!("the thread making demo cases panicked"))?
     })?;
-    service_levels::skip_all_due(&mut load.conn, now)?;
     let loaded = started.elapsed();
     let rebuilds = load.has_indexes_aside();
     if rebuilds {
