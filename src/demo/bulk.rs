@@ -24,7 +24,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::db::Db;
-use crate::db::bulk_load::{BulkLoad, LoadedCase};
+use crate::db::bulk_load::{BulkLoad, LoadBatch, LoadedCase};
 use crate::db::models::cases::{CaseRows, LogEntry};
 use crate::db::models::leave_reasons::ReasonRow;
 use crate::db::models::reference::{LevelRow, ServerRow};
@@ -144,19 +144,21 @@ pub fn fill(
     mut progress: impl FnMut(Progress),
 ) -> anyhow::Result<DemoDataReport> {
     let started = Instant::now();
-    {
-        // Migrations and the demo staff, through the app's own pool.
+    let cast = {
+        // Migrations, the demo staff and who is who, through the app's own
+        // pool (closed before the load: it leaves WAL mode).
         let db = Db::open(path)?;
         let mut conn = db.writer_blocking()?;
         seed_if_empty(&mut conn, now)?;
-    }
+        Cast::load(&mut conn, zone)?
+    };
     let mut load = BulkLoad::open(path)?;
-    let cast = Cast::load(&mut load.conn, zone)?;
+    let first_number = load.case_count()?;
     let mut history = History {
         cast: &cast,
-        rng: StdRng::seed_from_u64(8 + load.case_count()? as u64),
+        rng: StdRng::seed_from_u64(8 + first_number as u64),
         saved: SavedAccounts::default(),
-        first_number: load.case_count()?,
+        first_number,
         first_id: load.next_case_id()?,
         cases,
         now,
@@ -174,7 +176,7 @@ pub fn fill(
                     .map(|i| history.case(i))
                     .collect::<anyhow::Result<Vec<_>>>()?;
                 done += next.len() as u64;
-                if batches.send(next).is_err() {
+                if batches.send(LoadBatch::new(next, now)).is_err() {
                     break; // The writer stopped on an error of its own.
                 }
             }
@@ -182,8 +184,8 @@ pub fn fill(
         });
         let mut written = 0;
         for next in made {
-            written += next.len() as u64;
-            load.write(next, now)?;
+            written += next.cases() as u64;
+            load.write(&next)?;
             progress(Progress::Written(written));
         }
         maker
