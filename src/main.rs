@@ -1,6 +1,6 @@
 //! The `retention-desk` command: serve the app, add staff, migrate.
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use retention_desk::config::{ServeArgs, Settings};
 use retention_desk::db::Db;
 use retention_desk::db::backup::backup_to;
 use retention_desk::demo::bulk as demo_data;
+use retention_desk::demo::progress::ProgressText;
 use retention_desk::domain::{FullName, Password, Role, Username};
 use retention_desk::logging::{self, LogFormat};
 use retention_desk::services::ServiceError;
@@ -165,6 +166,7 @@ fn demo_data(
     index_per_case: bool,
     timezone: &str,
 ) -> anyhow::Result<()> {
+    retention_desk::db::bulk_load::tune_process_for_loading();
     let now = chrono::Utc::now().timestamp();
     let zone = retention_desk::config::parse_timezone(timezone)?;
     let started = std::time::Instant::now();
@@ -173,12 +175,10 @@ fn demo_data(
     } else {
         demo_data::SearchIndexing::RebuildAtEnd
     };
-    let report = demo_data::fill(database, cases, (now, zone), indexing, |done| {
-        if done % 100_000 == 0 || done == cases {
-            eprintln!(
-                "demo-data: {done} of {cases} cases ({:.1} s)",
-                started.elapsed().as_secs_f64()
-            );
+    let mut progress = ProgressText::new(cases, std::io::stderr().is_terminal());
+    let report = demo_data::fill(database, cases, (now, zone), indexing, |step| {
+        if let Some(text) = progress.text(step, started.elapsed()) {
+            eprint!("{text}");
         }
     })?;
     println!(
@@ -189,7 +189,7 @@ fn demo_data(
         report.loaded.as_secs_f64(),
         report
             .search_rebuild
-            .map(|t| format!(", search index rebuilt in {:.1} s", t.as_secs_f64()))
+            .map(|t| format!(", indexes rebuilt in {:.1} s", t.as_secs_f64()))
             .unwrap_or_else(|| ", search index per case".into()),
     );
     Ok(())

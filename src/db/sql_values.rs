@@ -1,5 +1,6 @@
 //! How domain types are stored: ids as INTEGER, money as integer cents
-//! (BIGINT), statuses and kinds as their TEXT codes. A stored value that
+//! (BIGINT), statuses and kinds as their TEXT codes, through diesel and,
+//! for the bulk loader (`db::bulk_load`), through rusqlite. A stored value that
 //! does not parse is a deserialization error naming the value, never a
 //! default: a bad row must not show as `$0.00` or as another status.
 
@@ -7,6 +8,7 @@ use diesel::deserialize::{self, FromSql};
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{BigInt, Integer, Text};
 use diesel::sqlite::{Sqlite, SqliteValue};
+use rusqlite::types::ToSqlOutput;
 
 use crate::domain::{
     BillingItemId, BillingStatus, CancellationRoute, CancellationStatus, CaseId, EventKind,
@@ -26,6 +28,12 @@ macro_rules! integer_ids {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
                 out.set_value(self.get());
                 Ok(IsNull::No)
+            }
+        }
+
+        impl rusqlite::ToSql for $id {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.get()))
             }
         }
     )+};
@@ -48,6 +56,12 @@ macro_rules! text_codes {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
                 out.set_value(self.as_str());
                 Ok(IsNull::No)
+            }
+        }
+
+        impl rusqlite::ToSql for $code {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
             }
         }
     )+};
@@ -78,5 +92,11 @@ impl ToSql<BigInt, Sqlite> for Money {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
         out.set_value(self.to_cents());
         Ok(IsNull::No)
+    }
+}
+
+impl rusqlite::ToSql for Money {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.to_cents()))
     }
 }

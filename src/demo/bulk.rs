@@ -10,10 +10,12 @@
 //! the services use. Slack heads-ups of historical cases are not written to
 //! the outbox: they were sent long ago, and the worker must not send them.
 //!
-//! Cases are written in batches of [`BATCH`], one transaction each (see
-//! [`fill`] for the loading connection's settings).
+//! The cases are made on one thread and written on another, a batch per
+//! transaction (see [`fill`] for the loading connection's settings): old
+//! cases are written as they end up, so each row is written once.
 
 use std::path::Path;
+use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -22,30 +24,30 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::db::Db;
-use crate::db::bulk_load::BulkLoad;
-use crate::db::models::billing_items::BillingItemRow;
-use crate::db::models::case_events;
-use crate::db::models::cases::CaseRow;
+use crate::db::bulk_load::{BulkLoad, LoadBatch, LoadedCase};
+use crate::db::models::cases::{CaseRows, LogEntry};
 use crate::db::models::leave_reasons::ReasonRow;
 use crate::db::models::reference::{LevelRow, ServerRow};
-use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::service_levels;
 use crate::db::models::staff::StaffRow;
 use crate::domain::case_log::{self, LogLine};
 use crate::domain::{
-    AccountId, CancellationStatus, CustomerName, Money, OfferMade, RefundAmount, RefundStatus,
-    RequestKind, SaveOutcome, ServiceLevels, StaffId, Tracks,
+    AccountId, CancellationStatus, CaseId, CustomerName, Money, OfferMade, RefundAmount,
+    RefundStatus, RequestKind, SaveOutcome, ServiceLevels, StaffId, Tracks,
 };
 use crate::procedure::{Decision, Policy, Replies, SaveTaskAssignee};
 use crate::services::cases::intake::{
-    CaseSubmission, InsertedCase, People, RefundRequest, RepChoice, decide_and_write,
+    CaseSubmission, People, RefundRequest, RepChoice, decide_case,
 };
 use crate::services::{policies, replies};
 
 use super::seed::seed_if_empty;
 
-/// Cases per transaction.
-pub const BATCH: u64 = 10_000;
+/// Cases per transaction (fewer for a small load, so that progress moves
+/// in steps of 1 %).
+const BATCH: u64 = 10_000;
+/// Batches made ahead of the one being written.
+const BATCHES_AHEAD: usize = 2;
 
 /// Cases are spread over this many days before now, oldest first.
 const HISTORY_DAYS: i64 = 3 * 365;
@@ -59,9 +61,18 @@ pub struct DemoDataReport {
     pub cases: u64,
     /// Writing the cases (and, per case, the search index when so chosen).
     pub loaded: Duration,
-    /// Rebuilding the search index at the end, when so chosen.
+    /// Rebuilding the indexes and the search index at the end, when so chosen.
     pub search_rebuild: Option<Duration>,
     pub elapsed: Duration,
+}
+
+/// How far a load has come, as [`fill`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// This many cases are written (and committed).
+    Written(u64),
+    /// Every case is written; the indexes set aside are being rebuilt.
+    Indexing,
 }
 
 /// The people and reference data a case refers to.
@@ -123,49 +134,69 @@ pub enum SearchIndexing {
 /// on a connection set up for a bulk load (see `db::bulk_load`). Open
 /// tasks get due times in working hours of `zone` (`RD_TIMEZONE`), the old
 /// ones overdue; alarms whose time has already come are skipped, so the
-/// load leaves no message to send.
+/// load leaves no message to send. The cases are made on a thread of
+/// their own while this one writes the batch before.
 pub fn fill(
     path: &Path,
     cases: u64,
     (now, zone): (i64, chrono_tz::Tz),
     indexing: SearchIndexing,
-    mut progress: impl FnMut(u64),
+    mut progress: impl FnMut(Progress),
 ) -> anyhow::Result<DemoDataReport> {
     let started = Instant::now();
-    {
-        // Migrations and the demo staff, through the app's own pool.
+    let cast = {
+        // Migrations, the demo staff and who is who, through the app's own
+        // pool (closed before the load: it leaves WAL mode).
         let db = Db::open(path)?;
         let mut conn = db.writer_blocking()?;
         seed_if_empty(&mut conn, now)?;
-    }
+        Cast::load(&mut conn, zone)?
+    };
     let mut load = BulkLoad::open(path)?;
-    let cast = Cast::load(&mut load.conn, zone)?;
     let first_number = load.case_count()?;
+    let mut history = History {
+        cast: &cast,
+        rng: StdRng::seed_from_u64(8 + first_number as u64),
+        saved: SavedAccounts::default(),
+        first_number,
+        first_id: load.next_case_id()?,
+        cases,
+        now,
+    };
     if indexing == SearchIndexing::RebuildAtEnd {
         load.set_indexes_aside()?;
     }
-    let mut rng = StdRng::seed_from_u64(8 + first_number as u64);
-    let mut saved = SavedAccounts::default();
-    let mut done = 0;
-    while done < cases {
-        let batch = BATCH.min(cases - done);
-        load.conn
-            .immediate_transaction(|conn| -> anyhow::Result<()> {
-                for i in done..done + batch {
-                    let number = first_number + i as i64;
-                    // Oldest first, so ids grow with time as they do in use.
-                    let age = (cases - 1 - i) as i64 * HISTORY_DAYS * DAY / cases.max(1) as i64;
-                    let at = (now - age, now);
-                    write_case(conn, &cast, &mut rng, &mut saved, number, at)?;
+    let batch = BATCH.min(cases.div_ceil(100)).max(1);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (batches, made) = sync_channel(BATCHES_AHEAD);
+        let maker = scope.spawn(move || -> anyhow::Result<()> {
+            let mut done = 0;
+            while done < cases {
+                let next = (done..(done + batch).min(cases))
+                    .map(|i| history.case(i))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                done += next.len() as u64;
+                if batches.send(LoadBatch::new(next, now)).is_err() {
+                    break; // The writer stopped on an error of its own.
                 }
-                Ok(())
-            })?;
-        done += batch;
-        progress(done);
-    }
-    service_levels::skip_all_due(&mut load.conn, now)?;
+            }
+            Ok(())
+        });
+        let mut written = 0;
+        for next in made {
+            written += next.cases() as u64;
+            load.write(&next)?;
+            progress(Progress::Written(written));
+        }
+        maker
+            .join()
+            .map_err(|_| anyhow::anyhow!("the thread making demo cases panicked"))?
+    })?;
     let loaded = started.elapsed();
     let rebuilds = load.has_indexes_aside();
+    if rebuilds {
+        progress(Progress::Indexing);
+    }
     load.finish()?;
     Ok(DemoDataReport {
         cases,
@@ -173,6 +204,30 @@ pub fn fill(
         search_rebuild: rebuilds.then(|| started.elapsed() - loaded),
         elapsed: started.elapsed(),
     })
+}
+
+/// The cases of one load, made one after the other, oldest first.
+struct History<'a> {
+    cast: &'a Cast,
+    rng: StdRng,
+    saved: SavedAccounts,
+    /// Cases already in the database (the account numbers go on from there).
+    first_number: i64,
+    first_id: CaseId,
+    cases: u64,
+    now: i64,
+}
+
+impl History<'_> {
+    /// The `i`th case of the load, as it ends up.
+    fn case(&mut self, i: u64) -> anyhow::Result<LoadedCase> {
+        let number = self.first_number + i as i64;
+        let id = CaseId::new(self.first_id.get() + i as i32);
+        // Oldest first, so ids grow with time as they do in use.
+        let age = (self.cases - 1 - i) as i64 * HISTORY_DAYS * DAY / self.cases.max(1) as i64;
+        let at = (self.now - age, self.now);
+        make_case(self.cast, &mut self.rng, &mut self.saved, (number, id), at)
+    }
 }
 
 const FIRST_NAMES: &[&str] = &[
@@ -303,14 +358,13 @@ fn pick_offer(rng: &mut StdRng) -> OfferMade {
     }
 }
 
-fn write_case(
-    conn: &mut SqliteConnection,
+fn make_case(
     cast: &Cast,
     rng: &mut StdRng,
     saved: &mut SavedAccounts,
-    number: i64,
+    (number, id): (i64, CaseId),
     (created_at, now): (i64, i64),
-) -> anyhow::Result<()> {
+) -> anyhow::Result<LoadedCase> {
     let returning = saved.coming_back(rng, created_at);
     // What the agent typed.
     let name = if rng.gen_bool(0.4) {
@@ -395,8 +449,7 @@ fn write_case(
         .service_levels
         .deadlines(created_at)
         .context("demo due times")?;
-    let (inserted, decision) = decide_and_write(
-        conn,
+    let (rows, decision) = decide_case(
         &submission,
         (level, server),
         people,
@@ -406,6 +459,7 @@ fn write_case(
     )?;
 
     // What people did with it since.
+    let mut case = LoadedCase { id, rows };
     let age_days = (now - created_at) as f64 / DAY as f64;
     let settled = if age_days > SETTLING_DAYS {
         !rng.gen_bool(STALE_SHARE)
@@ -418,33 +472,37 @@ fn write_case(
             _ => cast.retention_owner.id,
         };
         let outcome = settle(
-            conn,
             cast,
             rng,
             (&decision, &submission),
-            (inserted, caller),
+            (&mut case, caller),
             (created_at, now),
-        )?;
+        );
         if let Some((SaveOutcome::Saved, saved_at)) = outcome {
             saved.remember(&submission.account_id, saved_at);
         }
     }
-    Ok(())
+    Ok(case)
 }
 
-/// Moves a case to where its tracks end, with the log lines and status
-/// changes the services write (`domain::case_log`, `Tracks`), at the times
-/// people would have acted. The case row is written once, at the end.
-/// Returns how its save call ended and when, if it had one.
+/// Moves a case to where its tracks end, with the log lines and changes
+/// the services write (`domain::case_log`, `Tracks`, and each row's
+/// in-memory counterpart of the update the services run), at the times
+/// people would have acted. Returns how its save call ended and when, if
+/// it had one.
 fn settle(
-    conn: &mut SqliteConnection,
     cast: &Cast,
     rng: &mut StdRng,
     (decision, submission): (&Decision, &CaseSubmission),
-    (inserted, caller): (InsertedCase, StaffId),
+    (case, caller): (&mut LoadedCase, StaffId),
     (created_at, now): (i64, i64),
-) -> anyhow::Result<Option<(SaveOutcome, i64)>> {
-    let case_id = inserted.case_id;
+) -> Option<(SaveOutcome, i64)> {
+    let CaseRows {
+        case: row,
+        log,
+        save_task,
+        billing_item,
+    } = &mut case.rows;
     let agent = cast.agent.id;
     let mut at = created_at;
     let mut later = |rng: &mut StdRng| {
@@ -455,26 +513,35 @@ fn settle(
         cancellation: decision.cancellation.as_ref().map(|c| c.status),
         refund: decision.refund.as_ref().map(|r| r.status),
     };
-    let log = |conn: &mut SqliteConnection, by: StaffId, line: LogLine, when: i64| {
-        case_events::append_line(conn, case_id, Some(by), &line, when)
+    let mut write = |by: StaffId, line: LogLine, when: i64| {
+        log.push(LogEntry {
+            actor_id: Some(by),
+            line,
+            at: when,
+        });
     };
 
     if rng.gen_bool(0.02) {
         // The customer changed their mind before billing acted.
         let when = later(rng);
-        let line = case_log::withdrawn("the customer decided to stay after all.");
-        log(conn, agent, line, when)?;
-        CaseRow::move_tracks(conn, case_id, initial, initial.withdrawn(), when)?;
-        if inserted.billing_item_id.is_some() {
-            BillingItemRow::withdraw_untouched(conn, case_id)?;
+        write(
+            agent,
+            case_log::withdrawn("the customer decided to stay after all."),
+            when,
+        );
+        row.move_tracks(initial.withdrawn(), when);
+        if let Some((item, _)) = billing_item {
+            item.withdraw_untouched();
         }
-        SaveTaskRow::close_for_case(conn, case_id, agent, when)?;
-        return Ok(None);
+        if let Some((task, _)) = save_task {
+            task.close(None, agent, when);
+        }
+        return None;
     }
 
     let mut tracks = initial;
-    let mut task_outcome = None;
-    if let Some(task_id) = inserted.save_task_id {
+    let mut call = None;
+    if let Some((task, _)) = save_task {
         let when = later(rng);
         let outcome = if rng.gen_bool(0.35) {
             SaveOutcome::Saved
@@ -482,20 +549,23 @@ fn settle(
             SaveOutcome::NotSaved
         };
         let offer = pick_offer(rng);
-        let line = case_log::save_outcome(outcome, offer, 1, None);
-        log(conn, caller, line, when)?;
-        task_outcome = Some((task_id, (outcome, offer), when));
+        write(
+            caller,
+            case_log::save_outcome(outcome, offer, 1, None),
+            when,
+        );
+        task.close(Some((outcome, offer)), caller, when);
+        call = Some((outcome, when));
         if let Some(next) = outcome.cancellation_after() {
             tracks = tracks.with_cancellation(next);
         }
     }
     if tracks.cancellation == Some(CancellationStatus::ReplyToSend) {
-        log(conn, agent, case_log::reply_sent(), later(rng))?;
+        write(agent, case_log::reply_sent(), later(rng));
         tracks = tracks.with_cancellation(CancellationStatus::Cancelled);
     }
 
-    let mut refund_moves = Vec::new();
-    if let (Some(item_id), Some(request)) = (inserted.billing_item_id, &submission.refund) {
+    if let (Some((item, _)), Some(request)) = (billing_item, &submission.refund) {
         let needs_review = decision.refund.as_ref().is_some_and(|r| r.needs_review);
         let amount = request.amount.money();
         let billing = cast.billing.id;
@@ -510,77 +580,26 @@ fn settle(
                 tracks = tracks.with_refund(RefundStatus::RefundDenied);
                 case_log::refund_denied(amount, notes)
             };
-            log(conn, billing, line, when)?;
-            let seen =
-                (!approved && created_at < now - SETTLING_DAYS as i64 * DAY).then(|| later(rng));
-            refund_moves.push(RefundMove::Reviewed {
-                approved,
-                notes: (!approved).then_some(notes),
-                when,
-                seen,
-            });
+            write(billing, line, when);
+            item.review_if_pending(approved, (!approved).then_some(notes), billing, when);
+            // When the agent saw a denial (old cases only: it left their list),
+            // as `BillingItemRow::mark_denial_seen` records it.
+            if !approved && created_at < now - SETTLING_DAYS as i64 * DAY {
+                item.denial_seen_at = Some(later(rng));
+            }
         }
         if approved {
             let when = later(rng);
-            let reference = format!("PAY-{:08}", case_id);
-            log(
-                conn,
+            let reference = format!("PAY-{:08}", case.id);
+            write(
                 billing,
                 case_log::refund_issued(amount, Some(&reference)),
                 when,
-            )?;
-            refund_moves.push(RefundMove::Issued { reference, when });
+            );
+            item.issue_if_ready(Some(&reference), billing, when);
             tracks = tracks.with_refund(RefundStatus::RefundIssued);
         }
-        for step in refund_moves {
-            step.write(conn, item_id, billing)?;
-        }
     }
-    if let Some((task_id, outcome, when)) = task_outcome {
-        SaveTaskRow::close_if_open(conn, task_id, outcome, caller, when)?;
-    }
-    CaseRow::move_tracks(conn, case_id, initial, tracks, at)?;
-    Ok(task_outcome.map(|(_, (outcome, _), when)| (outcome, when)))
-}
-
-/// What billing did to a demo refund, written after its log lines.
-enum RefundMove {
-    Reviewed {
-        approved: bool,
-        notes: Option<&'static str>,
-        when: i64,
-        /// When the agent saw a denial (old cases only: it left their list).
-        seen: Option<i64>,
-    },
-    Issued {
-        reference: String,
-        when: i64,
-    },
-}
-
-impl RefundMove {
-    fn write(
-        self,
-        conn: &mut SqliteConnection,
-        item_id: crate::domain::BillingItemId,
-        billing: StaffId,
-    ) -> QueryResult<()> {
-        match self {
-            RefundMove::Reviewed {
-                approved,
-                notes,
-                when,
-                seen,
-            } => {
-                BillingItemRow::review_if_pending(conn, item_id, approved, notes, billing, when)?;
-                if let Some(seen) = seen {
-                    BillingItemRow::mark_denial_seen(conn, item_id, seen)?;
-                }
-            }
-            RefundMove::Issued { reference, when } => {
-                BillingItemRow::issue_if_ready(conn, item_id, Some(&reference), billing, when)?;
-            }
-        }
-        Ok(())
-    }
+    row.move_tracks(tracks, at);
+    call
 }

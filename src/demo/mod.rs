@@ -4,4 +4,5 @@
 //! words; nothing here leaves a Slack message to send.
 
 pub mod bulk;
+pub mod progress;
 pub mod seed;

@@ -839,6 +839,12 @@ impl TestApp {
             .collect::<Vec<_>>()
             .join("\n")
     }
+
+    /// How many rows `PRAGMA foreign_key_check` finds pointing at no row.
+    pub fn foreign_key_violations(&self) -> i64 {
+        let query = sql("SELECT COUNT(*) AS v FROM pragma_foreign_key_check");
+        one(self.rows::<column::Big>(query)).v
+    }
 }
 
 /// A query of plain SQL, to `.bind` values to.

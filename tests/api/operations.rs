@@ -229,6 +229,13 @@ async fn the_slack_webhook_url_never_reaches_the_log_or_the_page() {
 async fn demo_data_fills_a_database_the_demo_accounts_work_on() {
     let app = spawn_app_on_demo_data(400).await;
     assert_eq!(app.count("cases"), 400);
+    // The load checks no constraint row by row: the rows must meet them all.
+    assert_eq!(
+        app.integrity_check(),
+        "ok",
+        "NOT NULL and CHECK constraints"
+    );
+    assert_eq!(app.foreign_key_violations(), 0);
     assert!(
         app.count("save_tasks") > 0
             && app.count("billing_items") > 0
@@ -271,4 +278,44 @@ async fn demo_data_fills_a_database_the_demo_accounts_work_on() {
     let heather = app.signed_in("heather").await;
     let (_, queue) = heather.page("/billing").await;
     assert!(!texts(&queue, "tbody tr").is_empty());
+}
+
+#[test]
+fn demo_data_off_a_terminal_reports_progress_at_every_tenth() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_retention-desk"))
+        .args(["demo-data", "--cases", "250"])
+        .env("RD_DATABASE", dir.path().join("demo.sqlite3"))
+        .output()
+        .expect("demo-data runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let progress: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("demo-data: "))
+        .collect();
+    let percents: Vec<&str> = progress
+        .iter()
+        .filter_map(|l| l.split_once(" cases (")?.1.split_once(" %)"))
+        .map(|(percent, _)| percent)
+        .collect();
+    assert_eq!(
+        percents,
+        ["10", "20", "30", "40", "50", "60", "70", "80", "90", "100"],
+        "{stderr}"
+    );
+    assert!(
+        progress[..10].iter().all(|l| l.contains(" of 250 cases (")
+            && l.contains(" cases/s, ")
+            && l.ends_with(" s left")),
+        "{stderr}"
+    );
+    assert_eq!(
+        progress.get(10),
+        Some(&"demo-data: building the indexes and the search index")
+    );
+    assert!(
+        !stderr.contains('\r'),
+        "no line is rewritten in place off a terminal"
+    );
 }

@@ -27,24 +27,98 @@ pub struct BillingItemRow {
     pub due_at: Option<i64>,
 }
 
+/// A refund as it is written: in Billing's queue, as intake creates it, or
+/// already reviewed, issued or withdrawn by the demo data. `None` is
+/// written as NULL.
+#[derive(Insertable, Debug, Clone)]
+#[diesel(table_name = billing_items, treat_none_as_default_value = false)]
+pub struct NewBillingItemRow {
+    #[diesel(column_name = amount_cents)]
+    pub amount: Money,
+    pub review: ReviewState,
+    pub status: BillingStatus,
+    pub payment_reference: Option<String>,
+    pub review_notes: Option<String>,
+    pub reviewed_by: Option<StaffId>,
+    pub reviewed_at: Option<i64>,
+    pub issued_by: Option<StaffId>,
+    pub issued_at: Option<i64>,
+    pub denial_seen_at: Option<i64>,
+    pub created_at: i64,
+    pub due_at: Option<i64>,
+}
+
+impl NewBillingItemRow {
+    /// A new refund in Billing's queue.
+    pub fn in_progress(amount: Money, review: ReviewState, due_at: Option<i64>, now: i64) -> Self {
+        NewBillingItemRow {
+            amount,
+            review,
+            status: BillingStatus::InProgress,
+            payment_reference: None,
+            review_notes: None,
+            reviewed_by: None,
+            reviewed_at: None,
+            issued_by: None,
+            issued_at: None,
+            denial_seen_at: None,
+            created_at: now,
+            due_at,
+        }
+    }
+
+    /// Withdrawn as [`BillingItemRow::withdraw_untouched`] withdraws it,
+    /// for a row not written yet.
+    pub fn withdraw_untouched(&mut self) {
+        if self.status == BillingStatus::InProgress && self.review != ReviewState::Approved {
+            self.status = BillingStatus::Withdrawn;
+        }
+    }
+
+    /// Reviewed as [`BillingItemRow::review_if_pending`] records it, for a
+    /// row not written yet.
+    pub fn review_if_pending(
+        &mut self,
+        approved: bool,
+        notes: Option<&str>,
+        by: StaffId,
+        now: i64,
+    ) {
+        if self.status != BillingStatus::InProgress || self.review != ReviewState::NeedsReview {
+            return;
+        }
+        (self.review, self.status) = if approved {
+            (ReviewState::Approved, BillingStatus::InProgress)
+        } else {
+            (ReviewState::Denied, BillingStatus::Denied)
+        };
+        self.review_notes = notes.map(str::to_owned);
+        self.reviewed_by = Some(by);
+        self.reviewed_at = Some(now);
+    }
+
+    /// Issued as [`BillingItemRow::issue_if_ready`] issues it, for a row
+    /// not written yet.
+    pub fn issue_if_ready(&mut self, reference: Option<&str>, by: StaffId, now: i64) {
+        let ready = matches!(self.review, ReviewState::NotNeeded | ReviewState::Approved);
+        if self.status != BillingStatus::InProgress || !ready {
+            return;
+        }
+        self.status = BillingStatus::Issued;
+        self.payment_reference = reference.map(str::to_owned);
+        self.issued_by = Some(by);
+        self.issued_at = Some(now);
+    }
+}
+
 impl BillingItemRow {
     pub fn insert(
         conn: &mut SqliteConnection,
         case_id: CaseId,
-        amount: Money,
-        review: ReviewState,
-        due_at: Option<i64>,
-        now: i64,
+        row: &NewBillingItemRow,
     ) -> QueryResult<BillingItemId> {
         diesel::insert_into(billing_items::table)
-            .values((
-                billing_items::case_id.eq(case_id),
-                billing_items::amount_cents.eq(amount),
-                billing_items::review.eq(review),
-                billing_items::status.eq(BillingStatus::InProgress),
-                billing_items::created_at.eq(now),
-                billing_items::due_at.eq(due_at),
-            ))
+            .values((billing_items::case_id.eq(case_id), row))
             .returning(billing_items::id)
             .get_result(conn)
     }

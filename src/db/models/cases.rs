@@ -2,11 +2,14 @@
 
 use diesel::prelude::*;
 
+use crate::domain::case_log::LogLine;
 use crate::domain::{
-    CancellationRoute, CancellationStatus, CaseId, CaseState, LevelId, Money, ReasonId,
+    CancellationRoute, CancellationStatus, CaseId, CaseState, Deadline, LevelId, Money, ReasonId,
     RefundStatus, RequestKind, ServerId, StaffId, Tracks,
 };
 
+use super::billing_items::NewBillingItemRow;
+use super::save_tasks::NewSaveTaskRow;
 use crate::db::schema::cases;
 
 #[derive(Queryable, Selectable, Debug, Clone)]
@@ -40,12 +43,14 @@ pub struct CaseRow {
     pub decided_route: Option<CancellationRoute>,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = cases)]
-pub struct NewCaseRow<'a> {
-    pub customer_name: &'a str,
-    pub account_id: &'a str,
-    pub support_ticket: Option<&'a str>,
+/// A case as it is written: by intake as the agent submitted it, or by the
+/// demo data already moved on (see [`CaseRows`]). `None` is written as NULL.
+#[derive(Insertable, Debug, Clone)]
+#[diesel(table_name = cases, treat_none_as_default_value = false)]
+pub struct NewCaseRow {
+    pub customer_name: String,
+    pub account_id: String,
+    pub support_ticket: Option<String>,
     pub request: RequestKind,
     pub level_id: LevelId,
     pub server_id: ServerId,
@@ -53,13 +58,13 @@ pub struct NewCaseRow<'a> {
     pub ar_balance: Money,
     #[diesel(column_name = refund_amount_cents)]
     pub refund_amount: Option<Money>,
-    pub refund_reason: Option<&'a str>,
-    pub notes: Option<&'a str>,
+    pub refund_reason: Option<String>,
+    pub notes: Option<String>,
     pub original_rep_id: Option<StaffId>,
     pub submitted_by: StaffId,
     pub policy_version: i32,
-    pub facts_snapshot: &'a str,
-    pub decision: &'a str,
+    pub facts_snapshot: String,
+    pub decision: String,
     pub cancellation_status: Option<CancellationStatus>,
     pub refund_status: Option<RefundStatus>,
     pub is_open: bool,
@@ -68,6 +73,38 @@ pub struct NewCaseRow<'a> {
     pub leave_reason_id: Option<ReasonId>,
     /// The route a cancellation was decided by (for the reports).
     pub decided_route: Option<CancellationRoute>,
+}
+
+impl NewCaseRow {
+    /// The tracks moved as [`CaseRow::move_tracks`] moves them, for a row
+    /// not written yet.
+    pub fn move_tracks(&mut self, next: Tracks, now: i64) {
+        self.cancellation_status = next.cancellation;
+        self.refund_status = next.refund;
+        self.is_open = next.state() == CaseState::Open;
+        self.updated_at = now;
+    }
+}
+
+/// Everything a new case is written as: its row, its log lines in order,
+/// and its save task and billing item, each with the deadline its
+/// service-level alarms are set from. Intake builds it and writes one; the
+/// demo data builds many, moves them on and writes them at once
+/// (`db::bulk_load`).
+#[derive(Debug, Clone)]
+pub struct CaseRows {
+    pub case: NewCaseRow,
+    pub log: Vec<LogEntry>,
+    pub save_task: Option<(NewSaveTaskRow, Deadline)>,
+    pub billing_item: Option<(NewBillingItemRow, Deadline)>,
+}
+
+/// One line of a case's log, by whom and when.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub actor_id: Option<StaffId>,
+    pub line: LogLine,
+    pub at: i64,
 }
 
 impl CaseRow {
@@ -85,7 +122,7 @@ impl CaseRow {
             .first(conn)
     }
 
-    pub fn insert(conn: &mut SqliteConnection, row: &NewCaseRow<'_>) -> QueryResult<CaseId> {
+    pub fn insert(conn: &mut SqliteConnection, row: &NewCaseRow) -> QueryResult<CaseId> {
         diesel::insert_into(cases::table)
             .values(row)
             .returning(cases::id)

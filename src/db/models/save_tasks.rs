@@ -25,25 +25,66 @@ pub struct SaveTaskRow {
     pub offer: Option<OfferMade>,
 }
 
+/// A save task as it is written: open, as intake creates it, or already
+/// closed by the demo data. `None` is written as NULL.
+#[derive(Insertable, Debug, Clone)]
+#[diesel(table_name = save_tasks, treat_none_as_default_value = false)]
+pub struct NewSaveTaskRow {
+    pub assignee_id: StaffId,
+    pub fell_back: bool,
+    pub is_open: bool,
+    pub outcome: Option<SaveOutcome>,
+    pub offer: Option<OfferMade>,
+    pub attempts: i32,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+    pub closed_by: Option<StaffId>,
+    pub due_at: Option<i64>,
+}
+
+impl NewSaveTaskRow {
+    /// A new open task: no call made yet.
+    pub fn open(assignee_id: StaffId, fell_back: bool, due_at: Option<i64>, now: i64) -> Self {
+        NewSaveTaskRow {
+            assignee_id,
+            fell_back,
+            is_open: true,
+            outcome: None,
+            offer: None,
+            attempts: 0,
+            created_at: now,
+            closed_at: None,
+            closed_by: None,
+            due_at,
+        }
+    }
+
+    /// Closed with the call's outcome, as [`SaveTaskRow::close_if_open`]
+    /// closes it, or without one (withdrawal) as
+    /// [`SaveTaskRow::close_for_case`] does, for a row not written yet.
+    pub fn close(&mut self, call: Option<(SaveOutcome, OfferMade)>, by: StaffId, now: i64) {
+        if !self.is_open {
+            return;
+        }
+        if let Some((outcome, offer)) = call {
+            self.outcome = Some(outcome);
+            self.offer = Some(offer);
+            self.attempts += 1;
+        }
+        self.is_open = false;
+        self.closed_at = Some(now);
+        self.closed_by = Some(by);
+    }
+}
+
 impl SaveTaskRow {
     pub fn insert(
         conn: &mut SqliteConnection,
         case_id: CaseId,
-        assignee_id: StaffId,
-        fell_back: bool,
-        due_at: Option<i64>,
-        now: i64,
+        row: &NewSaveTaskRow,
     ) -> QueryResult<SaveTaskId> {
         diesel::insert_into(save_tasks::table)
-            .values((
-                save_tasks::case_id.eq(case_id),
-                save_tasks::assignee_id.eq(assignee_id),
-                save_tasks::fell_back.eq(fell_back),
-                save_tasks::is_open.eq(true),
-                save_tasks::attempts.eq(0),
-                save_tasks::created_at.eq(now),
-                save_tasks::due_at.eq(due_at),
-            ))
+            .values((save_tasks::case_id.eq(case_id), row))
             .returning(save_tasks::id)
             .get_result(conn)
     }

@@ -117,9 +117,7 @@ pub fn set_alarms(
     track: DueTrack,
     deadline: Deadline,
 ) -> QueryResult<()> {
-    let warning = deadline.warn_at.map(|at| (AlarmKind::Warning, at));
-    let overdue = Some((AlarmKind::Overdue, deadline.due_at));
-    for (kind, fire_at) in [warning, overdue].into_iter().flatten() {
+    for (kind, fire_at) in alarms_of(deadline) {
         diesel::insert_into(alarms::table)
             .values((
                 alarms::case_id.eq(case_id),
@@ -131,6 +129,14 @@ pub fn set_alarms(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The alarms a deadline sets, with when each fires: a warning (when the
+/// settings warn) and the overdue alarm.
+pub fn alarms_of(deadline: Deadline) -> impl Iterator<Item = (AlarmKind, i64)> {
+    let warning = deadline.warn_at.map(|at| (AlarmKind::Warning, at));
+    let overdue = Some((AlarmKind::Overdue, deadline.due_at));
+    [warning, overdue].into_iter().flatten()
 }
 
 /// The earliest waiting alarm whose time has come, from the
@@ -184,14 +190,13 @@ pub fn finish(conn: &mut SqliteConnection, id: i32, sent: bool, now: i64) -> Que
         .map(|n| n == 1)
 }
 
-/// Skips every waiting alarm whose time has already come (demo data: its
-/// history is not news to anyone). Returns how many.
-pub fn skip_all_due(conn: &mut SqliteConnection, now: i64) -> QueryResult<usize> {
-    diesel::update(
-        alarms::table
-            .filter(alarms::done_at.is_null())
-            .filter(alarms::fire_at.le(now)),
-    )
-    .set((alarms::done_at.eq(now), alarms::outcome.eq(SKIPPED)))
-    .execute(conn)
+/// How a load that skips the alarms whose time has already come writes
+/// one (demo data: its history is not news to anyone): when it was done
+/// and how, as [`finish`] marks an alarm that was not sent.
+pub fn skipped_if_due(fire_at: i64, now: i64) -> (Option<i64>, Option<&'static str>) {
+    if fire_at <= now {
+        (Some(now), Some(SKIPPED))
+    } else {
+        (None, None)
+    }
 }

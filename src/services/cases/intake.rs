@@ -4,16 +4,17 @@
 use diesel::prelude::*;
 
 use crate::db::models::billing_items::BillingItemRow;
+use crate::db::models::billing_items::NewBillingItemRow;
 use crate::db::models::case_events;
-use crate::db::models::cases::{CaseRow, NewCaseRow};
+use crate::db::models::cases::{CaseRow, CaseRows, LogEntry, NewCaseRow};
 use crate::db::models::leave_reasons::ReasonRow;
 use crate::db::models::outbox::enqueue_heads_up;
 use crate::db::models::reference::{LevelRow, ServerRow};
-use crate::db::models::save_tasks::SaveTaskRow;
+use crate::db::models::save_tasks::{NewSaveTaskRow, SaveTaskRow};
 use crate::db::models::service_levels;
 use crate::db::models::staff::StaffRow;
 use crate::db::models::submissions;
-use crate::domain::case_log;
+use crate::domain::case_log::{self, LogLine};
 use crate::domain::{
     AccountId, BillingItemId, CancellationRoute, CaseId, CustomerName, Deadlines, DueTrack,
     EventKind, LevelId, Money, ReasonId, RefundAmount, RequestKind, ReviewState, Role, SaveTaskId,
@@ -290,10 +291,8 @@ fn facts_of(
 /// The procedure decides the case (its replies in the words of `replies`),
 /// and it is written with its log, save task and billing item, their due
 /// times and service-level alarms (not the Slack heads-up: intake adds
-/// that, the demo data does not, since its refunds were reviewed long
-/// ago). Runs inside the caller's action; intake and the demo data both
-/// write cases through here. `deadlines` are the due times of work created
-/// `now` (SPEC §11).
+/// that). Runs inside the caller's action. `deadlines` are the due times
+/// of work created `now` (SPEC §11).
 pub fn decide_and_write(
     conn: &mut SqliteConnection,
     s: &CaseSubmission,
@@ -303,6 +302,29 @@ pub fn decide_and_write(
     replies: &Replies,
     now: i64,
 ) -> Result<(InsertedCase, Decision), ServiceError> {
+    let (rows, decision) = decide_case(
+        s,
+        (level, server),
+        people,
+        (policy, deadlines),
+        replies,
+        now,
+    )?;
+    Ok((write_case_rows(conn, &rows)?, decision))
+}
+
+/// What the procedure decides for a submission, and the rows the case is
+/// written as, before anything is written. Intake writes them at once
+/// ([`decide_and_write`]); the demo data builds them the same way, moves
+/// old cases on and writes many at a time.
+pub fn decide_case(
+    s: &CaseSubmission,
+    (level, server): (&LevelRow, &ServerRow),
+    people: People<'_>,
+    (policy, deadlines): (&Policy, &Deadlines),
+    replies: &Replies,
+    now: i64,
+) -> Result<(CaseRows, Decision), ServiceError> {
     let facts = facts_of(s, level, server, people);
     let decision = decide(&facts, policy, replies);
     let assignee = match decision.cancellation.as_ref().and_then(|c| c.save_task) {
@@ -331,7 +353,8 @@ pub fn decide_and_write(
         deadlines,
         now,
     };
-    Ok((insert_decided_case(conn, &case)?, decision))
+    let rows = case_rows(&case)?;
+    Ok((rows, decision))
 }
 
 /// A case the procedure has decided, with everything its rows need.
@@ -359,13 +382,10 @@ pub struct InsertedCase {
     pub billing_item_id: Option<BillingItemId>,
 }
 
-/// Writes a decided case: the case row with its facts snapshot and
+/// The rows of a decided case: the case row with its facts snapshot and
 /// decision, the "created" event, the R3 first comment, and the save task
-/// and the billing item with their log lines.
-fn insert_decided_case(
-    conn: &mut SqliteConnection,
-    case: &DecidedCase<'_>,
-) -> Result<InsertedCase, ServiceError> {
+/// and the billing item with their log lines and deadlines.
+fn case_rows(case: &DecidedCase<'_>) -> Result<CaseRows, ServiceError> {
     let DecidedCase {
         submission: s,
         agent_id,
@@ -379,71 +399,96 @@ fn insert_decided_case(
     let refund_status = decision.refund.as_ref().map(|r| r.status);
     let facts_json = serde_json::to_string(case.facts).map_err(anyhow::Error::from)?;
     let decision_json = serde_json::to_string(decision).map_err(anyhow::Error::from)?;
-    let case_id = CaseRow::insert(
-        conn,
-        &NewCaseRow {
-            customer_name: s.customer_name.as_str(),
-            account_id: s.account_id.as_str(),
-            support_ticket: s.support_ticket.as_deref(),
-            request: s.request,
-            level_id: case.level_id,
-            server_id: case.server_id,
-            ar_balance: s.ar_balance,
-            refund_amount: s.refund.as_ref().map(|r| r.amount.money()),
-            refund_reason: s.refund.as_ref().map(|r| r.reason.as_str()),
-            notes: s.notes.as_deref(),
-            original_rep_id: case.original_rep_id,
-            submitted_by: agent_id,
-            policy_version: policy.version as i32,
-            facts_snapshot: &facts_json,
-            decision: &decision_json,
-            cancellation_status,
-            refund_status,
-            is_open: crate::domain::CaseState::of(cancellation_status, refund_status)
-                == crate::domain::CaseState::Open,
-            created_at: now,
-            updated_at: now,
-            leave_reason_id: s.reason.filter(|_| s.request.includes_cancellation()),
-            decided_route: cancellation_status.map(|_| case.facts.level.route),
-        },
-    )?;
-
-    case_events::append(
-        conn,
-        case_id,
-        Some(agent_id),
-        EventKind::Created,
-        &created_event_body(decision, policy),
-        now,
-    )?;
+    let row = NewCaseRow {
+        customer_name: s.customer_name.as_str().to_owned(),
+        account_id: s.account_id.as_str().to_owned(),
+        support_ticket: s.support_ticket.clone(),
+        request: s.request,
+        level_id: case.level_id,
+        server_id: case.server_id,
+        ar_balance: s.ar_balance,
+        refund_amount: s.refund.as_ref().map(|r| r.amount.money()),
+        refund_reason: s.refund.as_ref().map(|r| r.reason.clone()),
+        notes: s.notes.clone(),
+        original_rep_id: case.original_rep_id,
+        submitted_by: agent_id,
+        policy_version: policy.version as i32,
+        facts_snapshot: facts_json,
+        decision: decision_json,
+        cancellation_status,
+        refund_status,
+        is_open: crate::domain::CaseState::of(cancellation_status, refund_status)
+            == crate::domain::CaseState::Open,
+        created_at: now,
+        updated_at: now,
+        leave_reason_id: s.reason.filter(|_| s.request.includes_cancellation()),
+        decided_route: cancellation_status.map(|_| case.facts.level.route),
+    };
+    let by_agent = |line: LogLine| LogEntry {
+        actor_id: Some(agent_id),
+        line,
+        at: now,
+    };
+    let mut log = vec![by_agent(LogLine {
+        kind: EventKind::Created,
+        body: created_event_body(decision, policy),
+    })];
     if let Some(refund) = &decision.refund {
         // R3: the reason the customer is entitled to the refund is the first comment.
-        let line = case_log::comment(&refund.first_comment);
-        case_events::append_line(conn, case_id, Some(agent_id), &line, now)?;
+        log.push(by_agent(case_log::comment(&refund.first_comment)));
+    }
+    let save_task = case.save_task_assignee.map(|(assignee, fell_back)| {
+        log.push(by_agent(case_log::save_task_assigned(
+            &assignee.full_name,
+            fell_back,
+        )));
+        let due = deadlines.save_call;
+        let task = NewSaveTaskRow::open(assignee.id, fell_back, Some(due.due_at), now);
+        (task, due)
+    });
+    let billing_item = match (&decision.refund, &s.refund) {
+        (Some(refund), Some(request)) => {
+            let amount = request.amount.money();
+            log.push(by_agent(case_log::refund_assigned(
+                amount,
+                refund.needs_review,
+            )));
+            let due = deadlines.for_refund(refund.needs_review);
+            let review = ReviewState::initial(refund.needs_review);
+            let item = NewBillingItemRow::in_progress(amount, review, Some(due.due_at), now);
+            Some((item, due))
+        }
+        _ => None,
+    };
+    Ok(CaseRows {
+        case: row,
+        log,
+        save_task,
+        billing_item,
+    })
+}
+
+/// Writes one case's rows, its alarms set from each deadline.
+fn write_case_rows(
+    conn: &mut SqliteConnection,
+    rows: &CaseRows,
+) -> Result<InsertedCase, ServiceError> {
+    let case_id = CaseRow::insert(conn, &rows.case)?;
+    for entry in &rows.log {
+        case_events::append_line(conn, case_id, entry.actor_id, &entry.line, entry.at)?;
     }
     let mut inserted = InsertedCase {
         case_id,
         save_task_id: None,
         billing_item_id: None,
     };
-    if let Some((assignee, fell_back)) = case.save_task_assignee {
-        let due = deadlines.save_call;
-        let task =
-            SaveTaskRow::insert(conn, case_id, assignee.id, fell_back, Some(due.due_at), now)?;
-        service_levels::set_alarms(conn, case_id, DueTrack::SaveCall, due)?;
-        inserted.save_task_id = Some(task);
-        let line = case_log::save_task_assigned(&assignee.full_name, fell_back);
-        case_events::append_line(conn, case_id, Some(agent_id), &line, now)?;
+    if let Some((task, due)) = &rows.save_task {
+        inserted.save_task_id = Some(SaveTaskRow::insert(conn, case_id, task)?);
+        service_levels::set_alarms(conn, case_id, DueTrack::SaveCall, *due)?;
     }
-    if let (Some(refund), Some(request)) = (&decision.refund, &s.refund) {
-        let review = ReviewState::initial(refund.needs_review);
-        let amount = request.amount.money();
-        let due = deadlines.for_refund(refund.needs_review);
-        let item = BillingItemRow::insert(conn, case_id, amount, review, Some(due.due_at), now)?;
-        service_levels::set_alarms(conn, case_id, DueTrack::Refund, due)?;
-        inserted.billing_item_id = Some(item);
-        let line = case_log::refund_assigned(amount, refund.needs_review);
-        case_events::append_line(conn, case_id, Some(agent_id), &line, now)?;
+    if let Some((item, due)) = &rows.billing_item {
+        inserted.billing_item_id = Some(BillingItemRow::insert(conn, case_id, item)?);
+        service_levels::set_alarms(conn, case_id, DueTrack::Refund, *due)?;
     }
     Ok(inserted)
 }
