@@ -100,6 +100,7 @@ impl Application {
             passwords,
             outbox: Default::default(),
             replays: Default::default(),
+            signed_in: Default::default(),
         };
         let worker = OutboxWorker::new(&state)?;
         let server = serve(listener, state.clone())?;

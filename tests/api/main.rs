@@ -18,4 +18,5 @@ mod replies;
 mod reports;
 mod robustness;
 mod service_levels;
+mod session_cache;
 mod slack;

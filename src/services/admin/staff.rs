@@ -7,12 +7,14 @@ use std::collections::HashSet;
 
 use diesel::SqliteConnection;
 
+use crate::auth::signed_in::Forget;
 use crate::db::models::admin_audit;
 use crate::db::models::login_failures;
 use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::sessions;
 use crate::db::models::staff::StaffRow;
 use crate::domain::{Password, Role, StaffId};
+use crate::services::account::sessions::ending;
 use crate::services::account::sign_in::locked_usernames;
 use crate::services::queues::reassign::reassign_open_tasks;
 use crate::services::{Actor, ServiceError};
@@ -155,22 +157,21 @@ pub async fn reset_password(
     }
     let hash = app.passwords.hash(password).await?;
     let now = app.clock.unix();
-    app.db
-        .write(move |conn| {
-            let person = StaffRow::find(conn, staff_id)?;
-            StaffRow::set_password_hash(conn, staff_id, &hash)?;
-            match this_session.as_deref().filter(|_| staff_id == actor.id) {
-                Some(keep) => sessions::end_others_of(conn, staff_id, keep)?,
-                None => sessions::end_all_of(conn, staff_id)?,
-            };
-            let detail = format!(
-                "Reset the password of {} ({})",
-                person.full_name, person.username
-            );
-            admin_audit::record(conn, Some(actor.id), "staff.password_reset", &detail, now)?;
-            Ok(person.into())
-        })
-        .await
+    ending(app, Forget::SessionsOf(staff_id), move |conn| {
+        let person = StaffRow::find(conn, staff_id)?;
+        StaffRow::set_password_hash(conn, staff_id, &hash)?;
+        match this_session.as_deref().filter(|_| staff_id == actor.id) {
+            Some(keep) => sessions::end_others_of(conn, staff_id, keep)?,
+            None => sessions::end_all_of(conn, staff_id)?,
+        };
+        let detail = format!(
+            "Reset the password of {} ({})",
+            person.full_name, person.username
+        );
+        admin_audit::record(conn, Some(actor.id), "staff.password_reset", &detail, now)?;
+        Ok(person.into())
+    })
+    .await
 }
 
 /// "Unlock": the username's failed sign-ins no longer count.
@@ -283,9 +284,10 @@ pub async fn mark_as_departed(
 ) -> Result<Departure, ServiceError> {
     actor.require(Role::Admin)?;
     let now = app.clock.unix();
-    app.db
-        .write(move |conn| mark_as_departed_in(conn, actor.id, staff_id, now))
-        .await
+    ending(app, Forget::Person(staff_id), move |conn| {
+        mark_as_departed_in(conn, actor.id, staff_id, now)
+    })
+    .await
 }
 
 fn mark_as_departed_in(

@@ -1,0 +1,214 @@
+//! Issue 14, one hop per page: the session and the signed-in person are
+//! served from the app's memory, so a page's only read is its own data;
+//! and every way a session ends reaches that memory at once. For each of
+//! them a warm session's very next request with the old cookie goes to the
+//! sign-in page, while other people's warm sessions still pass.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Browser, PASSWORD, TestApp, location, spawn_app_with};
+
+/// A password strong enough for the rules.
+const NEW_PASSWORD: &str = "Quiet lantern over 9 rivers";
+
+/// No background poll of the Slack outbox during a test: the reads counted
+/// are the pages'.
+async fn quiet_app() -> TestApp {
+    spawn_app_with(|settings| {
+        settings.outbox_poll_interval = std::time::Duration::from_secs(60 * 60);
+    })
+    .await
+}
+
+/// How many times the app has read its database so far.
+fn reads(app: &TestApp) -> u64 {
+    app.state.db.stats().reader_pool_wait_seconds.count()
+}
+
+/// The fewest database reads one GET of `path` cost, over three tries (a
+/// read of the app's own background work can fall into one of them; a
+/// page that reads more never gets down to `expected`).
+async fn reads_of(app: &TestApp, browser: &Browser, path: &str) -> u64 {
+    let mut fewest = u64::MAX;
+    for _ in 0..3 {
+        let before = reads(app);
+        let (status, _) = browser.page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        fewest = fewest.min(reads(app) - before);
+    }
+    fewest
+}
+
+/// Asks for a page that reads nothing of its own until the session and
+/// the person come from memory: the request costs no read at all.
+async fn warm(app: &TestApp, browser: &Browser) {
+    assert_eq!(
+        reads_of(app, browser, "/account/password").await,
+        0,
+        "the session and the person are served from memory"
+    );
+}
+
+/// A second client with `browser`'s cookies as they are now: the old
+/// cookie, kept after it should have stopped working.
+fn kept_copy(app: &TestApp, browser: &Browser) -> Browser {
+    let copy = app.browser();
+    let url = app.address.parse().expect("the app's address");
+    let cookies = browser.cookie_header().expect("a session cookie");
+    for cookie in cookies.split("; ") {
+        copy.jar.add_cookie_str(cookie, &url);
+    }
+    copy
+}
+
+async fn refused(browser: &Browser, what: &str) {
+    let response = browser.get("/account/password").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{what}");
+    assert_eq!(location(&response).as_deref(), Some("/login"), "{what}");
+}
+
+async fn passes(app: &TestApp, browser: &Browser, what: &str) {
+    assert_eq!(
+        reads_of(app, browser, "/account/password").await,
+        0,
+        "{what} still passes, from memory"
+    );
+}
+
+/// Everyone else who is signed in during a test, warm.
+async fn bystanders(app: &TestApp) -> Vec<(Browser, &'static str)> {
+    let mut warm_ones = Vec::new();
+    for username in ["spencer", "heather"] {
+        let browser = app.signed_in(username).await;
+        warm(app, &browser).await;
+        warm_ones.push((browser, username));
+    }
+    warm_ones
+}
+
+async fn bystanders_pass(app: &TestApp, bystanders: &[(Browser, &'static str)]) {
+    for (browser, username) in bystanders {
+        passes(app, browser, username).await;
+    }
+}
+
+#[tokio::test]
+async fn signing_out_refuses_the_old_cookie_at_once() {
+    let app = quiet_app().await;
+    let others = bystanders(&app).await;
+    let alex = app.signed_in("alex").await;
+    warm(&app, &alex).await;
+    let old_cookie = kept_copy(&app, &alex);
+    warm(&app, &old_cookie).await;
+
+    let response = alex.post("/logout", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    refused(&old_cookie, "signed out").await;
+    bystanders_pass(&app, &others).await;
+}
+
+#[tokio::test]
+async fn departure_refuses_the_departed_persons_session_at_once() {
+    let app = quiet_app().await;
+    let others = bystanders(&app).await;
+    let riley = app.signed_in("riley").await;
+    warm(&app, &riley).await;
+    let admin = app.signed_in("admin").await;
+    admin.page("/admin/staff").await;
+
+    let depart = format!("/admin/staff/{}/depart", app.staff_id("riley"));
+    let response = admin.post(&depart, &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    refused(&riley, "departed").await;
+    bystanders_pass(&app, &others).await;
+    passes(&app, &admin, "the admin").await;
+}
+
+#[tokio::test]
+async fn an_admins_password_reset_refuses_the_persons_sessions_at_once() {
+    let app = quiet_app().await;
+    let others = bystanders(&app).await;
+    let alex = app.signed_in("alex").await;
+    warm(&app, &alex).await;
+    let admin = app.signed_in("admin").await;
+    admin.page("/admin/staff").await;
+
+    let reset = format!("/admin/staff/{}/password", app.staff_id("alex"));
+    let response = admin.post(&reset, &[("password", NEW_PASSWORD)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    refused(&alex, "password reset").await;
+    bystanders_pass(&app, &others).await;
+}
+
+#[tokio::test]
+async fn changing_ones_password_refuses_ones_other_sessions_at_once() {
+    let app = quiet_app().await;
+    let others = bystanders(&app).await;
+    let here = app.signed_in("alex").await;
+    let elsewhere = app.signed_in("alex").await;
+    warm(&app, &here).await;
+    warm(&app, &elsewhere).await;
+
+    let response = here
+        .post(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", NEW_PASSWORD),
+                ("repeat_password", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    refused(&elsewhere, "password changed elsewhere").await;
+    let (status, _) = here.page("/account/password").await;
+    assert_eq!(status, StatusCode::OK, "this session goes on");
+    bystanders_pass(&app, &others).await;
+}
+
+#[tokio::test]
+async fn signing_out_other_sessions_refuses_them_at_once() {
+    let app = quiet_app().await;
+    let others = bystanders(&app).await;
+    let here = app.signed_in("alex").await;
+    let elsewhere = app.signed_in("alex").await;
+    warm(&app, &here).await;
+    warm(&app, &elsewhere).await;
+    here.page("/account/sessions").await;
+
+    let response = here.post("/account/sessions/sign-out-others", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    refused(&elsewhere, "signed out elsewhere").await;
+    let (status, _) = here.page("/account/sessions").await;
+    assert_eq!(status, StatusCode::OK, "this session goes on");
+    bystanders_pass(&app, &others).await;
+}
+
+#[tokio::test]
+async fn a_warm_session_still_times_out() {
+    let app = quiet_app().await;
+    let alex = app.signed_in("alex").await;
+    warm(&app, &alex).await;
+    // Idle: two hours without a request.
+    app.clock
+        .advance(app.settings.idle_timeout.as_secs() as i64 + 1);
+    refused(&alex, "idle timeout").await;
+
+    // Absolute: twelve hours, however busy.
+    let alex = app.signed_in("alex").await;
+    warm(&app, &alex).await;
+    let absolute = app.settings.absolute_timeout.as_secs() as i64;
+    let hour = 60 * 60;
+    for _ in 0..(absolute / hour - 1) {
+        app.clock.advance(hour);
+        let (status, _) = alex.page("/account/password").await;
+        assert_eq!(status, StatusCode::OK, "busy, so not idle");
+    }
+    app.clock.advance(hour);
+    refused(&alex, "absolute timeout").await;
+}
