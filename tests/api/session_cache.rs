@@ -6,7 +6,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, location, spawn_app_with};
+use crate::helpers::{Browser, NewCase, PASSWORD, TestApp, location, spawn_app_with};
 
 /// A password strong enough for the rules.
 const NEW_PASSWORD: &str = "Quiet lantern over 9 rivers";
@@ -90,6 +90,19 @@ async fn bystanders_pass(app: &TestApp, bystanders: &[(Browser, &'static str)]) 
     for (browser, username) in bystanders {
         passes(app, browser, username).await;
     }
+}
+
+#[tokio::test]
+async fn a_warm_case_page_reads_the_database_once() {
+    let app = quiet_app().await;
+    let alex = app.signed_in("alex").await;
+    let case = NewCase::new().submit_for_id(&alex).await;
+    warm(&app, &alex).await;
+    assert_eq!(
+        reads_of(&app, &alex, &format!("/cases/{case}")).await,
+        1,
+        "the case, its log and the rest in one read"
+    );
 }
 
 #[tokio::test]

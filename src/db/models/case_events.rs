@@ -47,16 +47,18 @@ pub fn append_line(
 }
 
 /// Up to `limit` entries of one case's log older than `before` (all when
-/// `None`), newest first.
+/// `None`), newest first. One statement for both (no boxing), so it is
+/// prepared once per connection and reused.
 pub fn newest_for_case(
     conn: &mut SqliteConnection,
     case_id: CaseId,
     before: Option<i32>,
     limit: i64,
 ) -> QueryResult<Vec<CaseEventRow>> {
-    let mut query = case_events::table
+    case_events::table
         .left_join(staff::table)
         .filter(case_events::case_id.eq(case_id))
+        .filter(case_events::id.lt(before.unwrap_or(i32::MAX)))
         .order(case_events::id.desc())
         .limit(limit)
         .select((
@@ -66,9 +68,5 @@ pub fn newest_for_case(
             case_events::body,
             staff::full_name.nullable(),
         ))
-        .into_boxed();
-    if let Some(before) = before {
-        query = query.filter(case_events::id.lt(before));
-    }
-    query.load(conn)
+        .load(conn)
 }

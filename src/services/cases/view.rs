@@ -163,20 +163,22 @@ impl CaseView {
     }
 }
 
-/// The case page. Opening it counts as looking: a denied refund leaves the
-/// submitting agent's waiting list.
+/// The case page, read in one trip to the database. Opening it counts as
+/// looking: a denied refund leaves the submitting agent's waiting list.
 pub async fn open_case(
     app: &AppState,
     actor: Actor,
     case_id: CaseId,
     log_before: Option<i32>,
 ) -> Result<CaseView, ServiceError> {
-    let mut case = app.db.read(move |conn| load_case_in(conn, case_id)).await?;
-    let (events, older) = app
+    let case = app
         .db
-        .read(move |conn| log_page(conn, case_id, log_before))
+        .read(move |conn| {
+            let mut case = load_case_in(conn, case_id)?;
+            (case.events, case.older_events) = log_page(conn, case_id, log_before)?;
+            Ok::<_, ServiceError>(case)
+        })
         .await?;
-    (case.events, case.older_events) = (events, older);
     if actor.role == Role::Agent && case.denial_unseen_by(actor) {
         let now = app.clock.unix();
         app.db
