@@ -201,6 +201,7 @@ async fn the_hot_reads_are_prepared_once_and_then_reused() {
     use retention_desk::domain::{CaseId, CaseState, Role, StaffId};
     use retention_desk::services::Actor;
     use retention_desk::services::cases::view::load_case_in;
+    use retention_desk::services::cases::waiting_list::page_in;
 
     let app = crate::helpers::spawn_app().await;
     let alex = app.signed_in("alex").await;
@@ -246,6 +247,7 @@ async fn the_hot_reads_are_prepared_once_and_then_reused() {
         billing_queue(&mut conn, QueueFilter::default()).unwrap();
         sessions::find(&mut conn, "no such session").unwrap();
         StaffRow::find_optional(&mut conn, agent.id).unwrap();
+        page_in(&mut conn, agent, None, 20).unwrap();
     }
     let seen = seen.lock().unwrap();
     let prepared_each_time: std::collections::BTreeSet<&String> = seen

@@ -20,3 +20,4 @@ mod robustness;
 mod service_levels;
 mod session_cache;
 mod slack;
+mod waiting_list;

@@ -103,6 +103,11 @@ async fn a_warm_case_page_reads_the_database_once() {
         1,
         "the case, its log and the rest in one read"
     );
+    assert_eq!(
+        reads_of(&app, &alex, "/cases/new").await,
+        1,
+        "the form's choices and the waiting list in one read"
+    );
 }
 
 #[tokio::test]
