@@ -75,21 +75,46 @@ async fn passes(app: &TestApp, browser: &Browser, what: &str) {
     );
 }
 
-/// Everyone else who is signed in during a test, warm.
-async fn bystanders(app: &TestApp) -> Vec<(Browser, &'static str)> {
-    let mut warm_ones = Vec::new();
-    for username in ["spencer", "heather"] {
-        let browser = app.signed_in(username).await;
-        warm(app, &browser).await;
-        warm_ones.push((browser, username));
+/// People signed in besides the one whose sessions end, all warm.
+struct Bystanders(Vec<(Browser, &'static str)>);
+
+impl Bystanders {
+    async fn sign_in(app: &TestApp) -> Bystanders {
+        let mut warm_ones = Vec::new();
+        for username in ["spencer", "heather"] {
+            let browser = app.signed_in(username).await;
+            warm(app, &browser).await;
+            warm_ones.push((browser, username));
+        }
+        Bystanders(warm_ones)
     }
-    warm_ones
+
+    /// After an ending: `ended`'s very next request goes to sign-in, and
+    /// everyone else still passes from memory.
+    async fn see_only(&self, app: &TestApp, ended: &Browser, what: &str) {
+        refused(ended, what).await;
+        for (browser, username) in &self.0 {
+            passes(app, browser, username).await;
+        }
+    }
 }
 
-async fn bystanders_pass(app: &TestApp, bystanders: &[(Browser, &'static str)]) {
-    for (browser, username) in bystanders {
-        passes(app, browser, username).await;
-    }
+/// Alex signed in on two browsers, both warm.
+async fn alex_twice(app: &TestApp) -> (Browser, Browser) {
+    let here = app.signed_in("alex").await;
+    let elsewhere = app.signed_in("alex").await;
+    warm(app, &here).await;
+    warm(app, &elsewhere).await;
+    (here, elsewhere)
+}
+
+/// An admin's POST to `path` on `/admin/staff`, which succeeds.
+async fn admin_does(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> Browser {
+    let admin = app.signed_in("admin").await;
+    admin.page("/admin/staff").await;
+    let response = admin.post(path, fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+    admin
 }
 
 #[tokio::test]
@@ -113,7 +138,7 @@ async fn a_warm_case_page_reads_the_database_once() {
 #[tokio::test]
 async fn signing_out_refuses_the_old_cookie_at_once() {
     let app = quiet_app().await;
-    let others = bystanders(&app).await;
+    let others = Bystanders::sign_in(&app).await;
     let alex = app.signed_in("alex").await;
     warm(&app, &alex).await;
     let old_cookie = kept_copy(&app, &alex);
@@ -122,89 +147,67 @@ async fn signing_out_refuses_the_old_cookie_at_once() {
     let response = alex.post("/logout", &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
-    refused(&old_cookie, "signed out").await;
-    bystanders_pass(&app, &others).await;
+    others.see_only(&app, &old_cookie, "signed out").await;
 }
 
 #[tokio::test]
 async fn departure_refuses_the_departed_persons_session_at_once() {
     let app = quiet_app().await;
-    let others = bystanders(&app).await;
+    let others = Bystanders::sign_in(&app).await;
     let riley = app.signed_in("riley").await;
     warm(&app, &riley).await;
-    let admin = app.signed_in("admin").await;
-    admin.page("/admin/staff").await;
 
     let depart = format!("/admin/staff/{}/depart", app.staff_id("riley"));
-    let response = admin.post(&depart, &[]).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let admin = admin_does(&app, &depart, &[]).await;
 
-    refused(&riley, "departed").await;
-    bystanders_pass(&app, &others).await;
+    others.see_only(&app, &riley, "departed").await;
     passes(&app, &admin, "the admin").await;
 }
 
 #[tokio::test]
 async fn an_admins_password_reset_refuses_the_persons_sessions_at_once() {
     let app = quiet_app().await;
-    let others = bystanders(&app).await;
+    let others = Bystanders::sign_in(&app).await;
     let alex = app.signed_in("alex").await;
     warm(&app, &alex).await;
-    let admin = app.signed_in("admin").await;
-    admin.page("/admin/staff").await;
 
     let reset = format!("/admin/staff/{}/password", app.staff_id("alex"));
-    let response = admin.post(&reset, &[("password", NEW_PASSWORD)]).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    admin_does(&app, &reset, &[("password", NEW_PASSWORD)]).await;
 
-    refused(&alex, "password reset").await;
-    bystanders_pass(&app, &others).await;
+    others.see_only(&app, &alex, "password reset").await;
 }
 
 #[tokio::test]
 async fn changing_ones_password_refuses_ones_other_sessions_at_once() {
     let app = quiet_app().await;
-    let others = bystanders(&app).await;
-    let here = app.signed_in("alex").await;
-    let elsewhere = app.signed_in("alex").await;
-    warm(&app, &here).await;
-    warm(&app, &elsewhere).await;
+    let others = Bystanders::sign_in(&app).await;
+    let (here, elsewhere) = alex_twice(&app).await;
 
-    let response = here
-        .post(
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", NEW_PASSWORD),
-                ("repeat_password", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let response = here.change_password(PASSWORD, NEW_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
-    refused(&elsewhere, "password changed elsewhere").await;
+    others
+        .see_only(&app, &elsewhere, "password changed elsewhere")
+        .await;
     let (status, _) = here.page("/account/password").await;
     assert_eq!(status, StatusCode::OK, "this session goes on");
-    bystanders_pass(&app, &others).await;
 }
 
 #[tokio::test]
 async fn signing_out_other_sessions_refuses_them_at_once() {
     let app = quiet_app().await;
-    let others = bystanders(&app).await;
-    let here = app.signed_in("alex").await;
-    let elsewhere = app.signed_in("alex").await;
-    warm(&app, &here).await;
-    warm(&app, &elsewhere).await;
+    let others = Bystanders::sign_in(&app).await;
+    let (here, elsewhere) = alex_twice(&app).await;
     here.page("/account/sessions").await;
 
     let response = here.post("/account/sessions/sign-out-others", &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
-    refused(&elsewhere, "signed out elsewhere").await;
+    others
+        .see_only(&app, &elsewhere, "signed out elsewhere")
+        .await;
     let (status, _) = here.page("/account/sessions").await;
     assert_eq!(status, StatusCode::OK, "this session goes on");
-    bystanders_pass(&app, &others).await;
 }
 
 #[tokio::test]

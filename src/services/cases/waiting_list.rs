@@ -165,18 +165,10 @@ pub fn page_in(
 ) -> Result<WaitingPage, ServiceError> {
     let after = after.unwrap_or(Position::START);
     let limit = i64::try_from(size + 1).unwrap_or(i64::MAX);
-    let replies = waiting_list::replies_to_send(
-        conn,
-        agent.id,
-        after.strictly_after(Waiting::ReplyToSend),
-        limit,
-    )?;
-    let denials = waiting_list::unseen_denials(
-        conn,
-        agent.id,
-        after.strictly_after(Waiting::RefundDenied),
-        limit,
-    )?;
+    let replies_after = after.strictly_after(Waiting::ReplyToSend);
+    let denials_after = after.strictly_after(Waiting::RefundDenied);
+    let replies = waiting_list::replies_to_send(conn, agent.id, replies_after, limit)?;
+    let denials = waiting_list::unseen_denials(conn, agent.id, denials_after, limit)?;
     let as_waiting = |what: Waiting| {
         move |row: WaitingRow| WaitingCase {
             case_id: row.case_id,
