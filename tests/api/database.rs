@@ -261,3 +261,47 @@ async fn the_hot_reads_are_prepared_once_and_then_reused() {
     );
     assert!(seen.run.len() > 20, "the reads ran: {}", seen.run.len());
 }
+
+#[tokio::test]
+async fn the_case_page_and_the_signed_in_lookups_bind_no_limit() {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::InstrumentationEvent;
+    use retention_desk::db::models::sessions;
+    use retention_desk::db::models::staff::StaffRow;
+    use retention_desk::domain::{CaseId, StaffId};
+    use retention_desk::services::cases::view::load_case_in;
+
+    use crate::helpers::{Level, NewCase, Rep};
+
+    let app = crate::helpers::spawn_app().await;
+    let alex = app.signed_in("alex").await;
+    // A save call, a refund under review and its Slack heads-up: every
+    // lookup of the case page has a row to find.
+    let case = NewCase::new()
+        .level(Level::Professional)
+        .ar("1500")
+        .rep(Rep::Riley)
+        .cancel_and_refund("2500", "Charged twice")
+        .submit_for_id(&alex)
+        .await;
+    let run = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = run.clone();
+    let mut conn = SqliteConnection::establish(app.settings.database.to_str().unwrap()).unwrap();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            record.lock().unwrap().push(query.to_string());
+        }
+    });
+    let view = load_case_in(&mut conn, CaseId::new(case)).unwrap();
+    assert!(view.save_task.is_some() && view.billing.is_some() && view.slack.is_some());
+    sessions::find(&mut conn, "no such session").unwrap();
+    StaffRow::find_optional(&mut conn, StaffId::new(app.staff_id("alex"))).unwrap();
+    let run = run.lock().unwrap();
+    let limited: Vec<&String> = run.iter().filter(|sql| sql.contains("LIMIT")).collect();
+    assert!(
+        limited.is_empty(),
+        "SQLite prepares a statement with a bound LIMIT again on every run: {limited:#?}"
+    );
+    assert!(run.len() >= 8, "the lookups ran: {run:#?}");
+}

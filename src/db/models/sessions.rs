@@ -35,7 +35,7 @@ pub fn find(conn: &mut SqliteConnection, id: &str) -> QueryResult<Option<StoredS
             sessions::idle_expires_at,
             sessions::absolute_expires_at,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

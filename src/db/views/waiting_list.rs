@@ -75,7 +75,7 @@ pub fn mark_denial_seen(
     let submitted_by: StaffId = cases::table
         .find(case_id)
         .select(cases::submitted_by)
-        .first(conn)?;
+        .get_result(conn)?;
     if submitted_by != agent {
         return Ok(0);
     }
