@@ -267,6 +267,7 @@ async fn the_case_page_and_the_signed_in_lookups_bind_no_limit() {
     use std::sync::{Arc, Mutex};
 
     use diesel::connection::InstrumentationEvent;
+    use retention_desk::db::models::case_events::newest_for_case;
     use retention_desk::db::models::sessions;
     use retention_desk::db::models::staff::StaffRow;
     use retention_desk::domain::{CaseId, StaffId};
@@ -295,6 +296,8 @@ async fn the_case_page_and_the_signed_in_lookups_bind_no_limit() {
     });
     let view = load_case_in(&mut conn, CaseId::new(case)).unwrap();
     assert!(view.save_task.is_some() && view.billing.is_some() && view.slack.is_some());
+    let log = newest_for_case(&mut conn, CaseId::new(case), None, 51).unwrap();
+    assert!(!log.is_empty());
     sessions::find(&mut conn, "no such session").unwrap();
     StaffRow::find_optional(&mut conn, StaffId::new(app.staff_id("alex"))).unwrap();
     let run = run.lock().unwrap();

@@ -192,7 +192,7 @@ pub async fn open_case(
 }
 
 /// How many log entries the case page shows at a time (SPEC §7).
-pub const LOG_PAGE: i64 = 50;
+pub const LOG_PAGE: usize = 50;
 
 fn log_page(
     conn: &mut SqliteConnection,
@@ -200,8 +200,8 @@ fn log_page(
     before: Option<i32>,
 ) -> Result<(Vec<CaseLogLine>, Option<i32>), ServiceError> {
     let mut events = case_events::newest_for_case(conn, case_id, before, LOG_PAGE + 1)?;
-    let more = events.len() as i64 > LOG_PAGE;
-    events.truncate(LOG_PAGE as usize);
+    let more = events.len() > LOG_PAGE;
+    events.truncate(LOG_PAGE);
     events.reverse();
     let older = more.then(|| events.first().map(|e| e.id)).flatten();
     Ok((events, older))
