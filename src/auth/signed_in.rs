@@ -4,8 +4,10 @@
 //! A session ended in the database must never be served from here. Two
 //! rules keep it so:
 //! - whatever ends sessions or a person (sign-out, departure, a password
-//!   change or reset, "Sign out other sessions") calls [`SignedInCache::forget`]
-//!   after its transaction commits and before it answers;
+//!   change or reset, "Sign out other sessions"), or changes a session or
+//!   what a page shows of a person, calls [`SignedInCache::forget`] after
+//!   its transaction commits and before it answers
+//!   (`services::account::sessions::ending` does both);
 //! - a row read from the database is kept only if nothing was forgotten
 //!   since the read began ([`SignedInCache::read_started`]): a read that
 //!   raced an ending may hold a row the ending already deleted.
