@@ -38,6 +38,8 @@ pub struct Settings {
     /// A sign-in that would wait longer than this for a core to check its
     /// password is told to retry (503) instead (SPEC §7: about 2 seconds).
     pub sign_in_wait: Duration,
+    /// Lets `/metrics` answer beyond loopback to a client bearing it.
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -55,6 +57,10 @@ impl std::fmt::Debug for Settings {
             .field("timezone", &self.timezone)
             .field("trusted_proxy", &self.trusted_proxy)
             .field("cookie_secure", &self.cookie_secure)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "(set)"),
+            )
             .field("slack_timeout", &self.slack_timeout)
             .field("outbox_backoff_base", &self.outbox_backoff_base)
             .field("outbox_backoff_cap", &self.outbox_backoff_cap)
@@ -85,6 +91,7 @@ impl Settings {
             outbox_poll_interval: Duration::from_secs(30),
             export_stall_timeout: Duration::from_secs(30),
             sign_in_wait: Duration::from_secs(2),
+            metrics_token: None,
         }
     }
 }
@@ -120,6 +127,9 @@ pub struct ServeArgs {
     pub idle_timeout_minutes: u64,
     #[arg(long, env = "RD_ABSOLUTE_TIMEOUT_HOURS", default_value_t = 12)]
     pub absolute_timeout_hours: u64,
+    /// Lets `/metrics` answer beyond loopback, to `Authorization: Bearer <token>`.
+    #[arg(long, env = "RD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -143,6 +153,7 @@ impl Settings {
         settings.cookie_secure = args.cookie_secure;
         settings.idle_timeout = Duration::from_secs(args.idle_timeout_minutes * 60);
         settings.absolute_timeout = Duration::from_secs(args.absolute_timeout_hours * 3600);
+        settings.metrics_token = parse_metrics_token(args.metrics_token)?;
         Ok(settings)
     }
 }
@@ -151,6 +162,22 @@ pub fn parse_timezone(name: &str) -> anyhow::Result<Tz> {
     name.parse::<Tz>().map_err(|_| {
         anyhow::anyhow!("RD_TIMEZONE: unknown time zone {name:?} (try UTC or Europe/Berlin)")
     })
+}
+
+/// Shortest metrics token accepted: it is the only thing between the
+/// figures and anyone who can reach the app.
+const METRICS_TOKEN_MIN_LEN: usize = 16;
+
+/// An empty `RD_METRICS_TOKEN` is unset; a short one is refused at start-up.
+fn parse_metrics_token(token: Option<String>) -> anyhow::Result<Option<String>> {
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    anyhow::ensure!(
+        token.len() >= METRICS_TOKEN_MIN_LEN,
+        "RD_METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_LEN} characters long"
+    );
+    Ok(Some(token))
 }
 
 fn random_key() -> Vec<u8> {
@@ -206,4 +233,21 @@ fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         options.mode(0o600);
     }
     options.open(path)?.write_all(contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_metrics_token_is_unset_and_a_short_one_refused() {
+        assert_eq!(parse_metrics_token(None).unwrap(), None);
+        assert_eq!(parse_metrics_token(Some(String::new())).unwrap(), None);
+        assert!(parse_metrics_token(Some("too-short".to_owned())).is_err());
+        let token = "a-long-enough-token".to_owned();
+        assert_eq!(
+            parse_metrics_token(Some(token.clone())).unwrap(),
+            Some(token)
+        );
+    }
 }

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod format;
 pub mod limits;
 pub mod logging;
+pub mod metrics;
 pub mod notify;
 pub mod procedure;
 pub mod services;

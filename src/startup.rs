@@ -22,6 +22,7 @@ use crate::state::AppState;
 use crate::web::csrf::{BODY_LIMIT, verify_csrf};
 use crate::web::errors::form_error_handler;
 use crate::web::headers::security_headers;
+use crate::web::metrics::record_request;
 use crate::web::session_store::SqliteSessionStore;
 use crate::web::{not_found, routes};
 
@@ -101,6 +102,7 @@ impl Application {
             outbox: Default::default(),
             replays: Default::default(),
             signed_in: Default::default(),
+            requests: Default::default(),
         };
         let worker = OutboxWorker::new(&state)?;
         let server = serve(listener, state.clone())?;
@@ -185,6 +187,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                 .wrap(from_fn(verify_csrf))
                 .wrap(sessions)
                 .wrap(from_fn(security_headers))
+                // Outermost, so a request's time includes every middleware.
+                .wrap(from_fn(record_request))
                 .configure(routes)
                 .default_service(web::to(not_found))
         })

@@ -11,6 +11,7 @@ use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::limits::Limits;
+use crate::metrics::RequestStats;
 use crate::notify::signal::OutboxSignal;
 
 #[derive(Clone)]
@@ -32,6 +33,8 @@ pub struct AppState {
     /// database is for its own data (the services keep it and forget what
     /// an ending makes stale).
     pub signed_in: Arc<SignedInCache>,
+    /// Requests answered, per route pattern, for `/metrics`.
+    pub requests: RequestStats,
 }
 
 /// A gate that lets one holder through at a time, per app.

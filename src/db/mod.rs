@@ -1,46 +1,50 @@
 //! The SQLite database: a pool of readers, one writer, pragmas and migrations.
 //!
 //! SQLite has a single writer, so writes go through a pool of exactly one
-//! connection: they queue in the pool instead of spinning on the busy handler.
+//! connection, driven by one writer thread that commits the user actions
+//! waiting for it together (group commit, see [`writer`]): they queue
+//! there instead of spinning on the busy handler.
 
 pub mod backup;
 pub mod bulk_load;
+mod error;
 pub mod models;
+mod pool;
 pub mod schema;
 mod sql_values;
 pub mod stats;
 pub mod views;
+mod writer;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+pub use error::DbError;
+pub use pool::{Conn, SqlitePool};
 pub use stats::DbStats;
+#[cfg(any(test, feature = "test-hooks"))]
+pub use writer::WriterHooks;
+
+use pool::timed_get;
+use writer::{Writer, WriterConnection};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
-
-pub type SqlitePool = Pool<ConnectionManager<SqliteConnection>>;
-pub type Conn = PooledConnection<ConnectionManager<SqliteConnection>>;
-
-/// Why the database could not be reached at all (as opposed to a query failing).
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("no database connection available")]
-    Pool(#[from] diesel::r2d2::PoolError),
-    #[error("database query failed")]
-    Query(#[from] diesel::result::Error),
-    #[error("the blocking thread pool is gone")]
-    Blocking,
-}
 
 /// `cache_size = -8192`: 8 MiB of page cache per connection (SQLite's
 /// default is 2 MiB), so a search's trigram doclists at a million cases stay
 /// in memory between requests instead of being read again each time.
+///
+/// `mmap_size`: pages are read straight from the operating system's cache,
+/// which all connections share, instead of copied into each connection's
+/// own cache one `pread` at a time; the all-time report at a million cases
+/// reads a few hundred megabytes. Only the address space is reserved; the
+/// limit is raised at compile time (`.cargo/config.toml`).
 #[derive(Debug)]
 struct Pragmas;
 
@@ -51,7 +55,8 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -8192;",
+             PRAGMA cache_size = -8192;
+             PRAGMA mmap_size = 17179869184;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -84,10 +89,12 @@ fn keep_private(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Every clone shares the pools and the one writer thread.
 #[derive(Clone)]
 pub struct Db {
     readers: SqlitePool,
-    writer: SqlitePool,
+    writer_connection: WriterConnection,
+    writer: Writer,
     stats: DbStats,
 }
 
@@ -116,10 +123,15 @@ impl Db {
         }
         let readers = build(4)?;
         keep_private(path)?;
+        let stats = DbStats::default();
+        let writer_connection = WriterConnection::new(writer);
+        let writer = Writer::start(writer_connection.clone(), stats.clone())
+            .context("starting the database writer thread")?;
         Ok(Db {
             readers,
+            writer_connection,
             writer,
-            stats: DbStats::default(),
+            stats,
         })
     }
 
@@ -140,26 +152,25 @@ impl Db {
         .map_err(|_| E::from(DbError::Blocking))?
     }
 
-    /// Runs one user action's writes as one immediate transaction on the writer.
+    /// Runs one user action's writes atomically: in its own savepoint of
+    /// the writer's next batch, answered only once that batch has committed
+    /// (durably). An `Err` from `work`, or a panic, rolls back this action
+    /// alone; if the batch cannot commit, the answer is an error and
+    /// nothing of the action was stored.
     pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut SqliteConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
-        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+        E: From<DbError> + Send + 'static,
     {
-        let pool = self.writer.clone();
-        let stats = self.stats.clone();
-        stats.writer_queue_depth.inc();
-        actix_web::web::block(move || {
-            let conn = timed_get(&pool, &stats.writer_pool_wait_seconds);
-            stats.writer_queue_depth.dec();
-            let mut conn = conn?;
-            let done = conn.immediate_transaction(work);
-            stats.writer_batch_size.observe(1.0);
-            done
-        })
-        .await
-        .map_err(|_| E::from(DbError::Blocking))?
+        self.writer.run(work).await
+    }
+
+    /// The tests' control of the writer thread (holding a batch, failing
+    /// commits).
+    #[cfg(any(test, feature = "test-hooks"))]
+    pub fn writer_hooks(&self) -> &WriterHooks {
+        self.writer.hooks()
     }
 
     /// The figures this database reports to `/metrics`.
@@ -167,24 +178,15 @@ impl Db {
         &self.stats
     }
 
-    /// A writer connection for synchronous callers (CLI commands, seeding).
+    /// The writer connection for synchronous callers (CLI commands,
+    /// seeding), taken ahead of the writer thread's next batch. Writes on it
+    /// are not grouped: the caller opens its own transaction.
     pub fn writer_blocking(&self) -> Result<Conn, DbError> {
-        Ok(self.writer.get()?)
+        self.writer_connection.for_blocking_caller()
     }
 
     /// A reader connection for synchronous callers.
     pub fn reader_blocking(&self) -> Result<Conn, DbError> {
         Ok(self.readers.get()?)
     }
-}
-
-/// Takes a connection from `pool`, recording how long that took.
-fn timed_get(
-    pool: &SqlitePool,
-    waits: &prometheus_client::metrics::histogram::Histogram,
-) -> Result<Conn, DbError> {
-    let started = Instant::now();
-    let conn = pool.get();
-    waits.observe(started.elapsed().as_secs_f64());
-    Ok(conn?)
 }

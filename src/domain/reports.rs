@@ -4,7 +4,7 @@
 //! from the database, the figures are computed here from them (never from
 //! stored running totals), so every cell is a plain count over the cases.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
@@ -119,30 +119,6 @@ impl GroupBy {
     }
 }
 
-/// The group labels of one case, one per "Group by" (the caller fills in
-/// "Unknown", "Not recorded", "No offer" for what is missing).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Groups {
-    /// `2026-11`, in `RD_TIMEZONE`.
-    pub month: String,
-    pub sales_rep: String,
-    pub level: String,
-    pub reason: String,
-    pub offer: String,
-}
-
-impl Groups {
-    pub fn get(&self, by: GroupBy) -> &str {
-        match by {
-            GroupBy::Month => &self.month,
-            GroupBy::SalesRep => &self.sales_rep,
-            GroupBy::CustomerLevel => &self.level,
-            GroupBy::Reason => &self.reason,
-            GroupBy::Offer => &self.offer,
-        }
-    }
-}
-
 /// Saved ÷ (Saved + Not saved); `None` when nothing is decided.
 pub fn save_rate(saved: u64, not_saved: u64) -> Option<Decimal> {
     let decided = saved + not_saved;
@@ -163,7 +139,6 @@ pub fn plain_rate(rate: Option<Decimal>) -> String {
         .unwrap_or_default()
 }
 
-/// The lower middle of the values (for an even count), `None` for none.
 /// `part ÷ whole`, or `None` when there is nothing to divide.
 fn share(part: u64, whole: u64) -> Option<Decimal> {
     (whole > 0).then(|| Decimal::from(part) / Decimal::from(whole))
@@ -177,6 +152,7 @@ pub fn on_time(done_at: Option<i64>, due_at: Option<i64>) -> Option<bool> {
     Some(done_at? <= due_at?)
 }
 
+/// The lower middle of the values (for an even count), `None` for none.
 pub fn median(mut values: Vec<i64>) -> Option<i64> {
     if values.is_empty() {
         return None;
@@ -235,7 +211,6 @@ pub enum TaskEnd {
 /// One save task, as the report reads it.
 #[derive(Debug, Clone)]
 pub struct SaveCallFact {
-    pub groups: Groups,
     pub end: TaskEnd,
     pub ar_balance: Money,
     /// Creation to Saved / Not saved, in seconds.
@@ -277,42 +252,32 @@ impl SaveCallRow {
         share(self.on_time, self.on_time_of)
     }
 
-    fn of<'a>(group: String, facts: impl Iterator<Item = &'a SaveCallFact>) -> SaveCallRow {
-        let mut row = SaveCallRow {
-            group,
-            ..SaveCallRow::default()
-        };
-        let mut times = Vec::new();
-        for fact in facts {
-            row.tasks += 1;
-            match fact.end {
-                TaskEnd::Open => row.open += 1,
-                TaskEnd::Saved => {
-                    row.saved += 1;
-                    row.ar_retained.add(fact.ar_balance);
-                }
-                TaskEnd::NotSaved => row.not_saved += 1,
-                TaskEnd::Withdrawn => row.withdrawn += 1,
+    fn add(&mut self, fact: &SaveCallFact, times: &mut Vec<i64>) {
+        self.tasks += 1;
+        match fact.end {
+            TaskEnd::Open => self.open += 1,
+            TaskEnd::Saved => {
+                self.saved += 1;
+                self.ar_retained.add(fact.ar_balance);
             }
-            if let Some(kept) = fact.kept {
-                row.kept_of += 1;
-                row.kept += u64::from(kept);
-            }
-            if let Some(on_time) = fact.on_time {
-                row.on_time_of += 1;
-                row.on_time += u64::from(on_time);
-            }
-            times.extend(fact.time_to_outcome);
+            TaskEnd::NotSaved => self.not_saved += 1,
+            TaskEnd::Withdrawn => self.withdrawn += 1,
         }
-        row.median_time_to_outcome = median(times);
-        row
+        if let Some(kept) = fact.kept {
+            self.kept_of += 1;
+            self.kept += u64::from(kept);
+        }
+        if let Some(on_time) = fact.on_time {
+            self.on_time_of += 1;
+            self.on_time += u64::from(on_time);
+        }
+        times.extend(fact.time_to_outcome);
     }
 }
 
 /// One case with a cancellation track.
 #[derive(Debug, Clone)]
 pub struct CancellationFact {
-    pub groups: Groups,
     /// The route the case was decided by (from its facts snapshot).
     pub route: CancellationRoute,
     pub had_save_task: bool,
@@ -333,27 +298,20 @@ pub struct CancellationRow {
 }
 
 impl CancellationRow {
-    fn of<'a>(group: String, facts: impl Iterator<Item = &'a CancellationFact>) -> CancellationRow {
-        let mut row = CancellationRow {
-            group,
-            ..CancellationRow::default()
-        };
-        for fact in facts {
-            row.cases += 1;
-            match (fact.route, fact.had_save_task) {
-                (CancellationRoute::Essentials, _) => row.c2_reply += 1,
-                (CancellationRoute::CheckAr, false) => row.c2a_under_limit += 1,
-                (CancellationRoute::CheckAr, true) => row.c2a_save_call += 1,
-                (CancellationRoute::SalesCall, _) => row.c3_save_call += 1,
-            }
-            match fact.status {
-                CancellationStatus::Cancelled => row.cancelled += 1,
-                CancellationStatus::Retained => row.retained += 1,
-                CancellationStatus::Withdrawn => row.withdrawn += 1,
-                CancellationStatus::AwaitingSaveCall | CancellationStatus::ReplyToSend => {}
-            }
+    fn add(&mut self, fact: &CancellationFact) {
+        self.cases += 1;
+        match (fact.route, fact.had_save_task) {
+            (CancellationRoute::Essentials, _) => self.c2_reply += 1,
+            (CancellationRoute::CheckAr, false) => self.c2a_under_limit += 1,
+            (CancellationRoute::CheckAr, true) => self.c2a_save_call += 1,
+            (CancellationRoute::SalesCall, _) => self.c3_save_call += 1,
         }
-        row
+        match fact.status {
+            CancellationStatus::Cancelled => self.cancelled += 1,
+            CancellationStatus::Retained => self.retained += 1,
+            CancellationStatus::Withdrawn => self.withdrawn += 1,
+            CancellationStatus::AwaitingSaveCall | CancellationStatus::ReplyToSend => {}
+        }
     }
 }
 
@@ -369,7 +327,6 @@ pub enum RefundEnd {
 /// One refund (billing item).
 #[derive(Debug, Clone)]
 pub struct RefundFact {
-    pub groups: Groups,
     /// Decided R6 (over the review limit).
     pub needs_review: bool,
     pub end: RefundEnd,
@@ -401,32 +358,23 @@ impl RefundRow {
         share(self.on_time, self.on_time_of)
     }
 
-    fn of<'a>(group: String, facts: impl Iterator<Item = &'a RefundFact>) -> RefundRow {
-        let mut row = RefundRow {
-            group,
-            ..RefundRow::default()
-        };
-        let mut times = Vec::new();
-        for fact in facts {
-            row.refunds += 1;
-            row.needs_review += u64::from(fact.needs_review);
-            match fact.end {
-                RefundEnd::InProgress => row.in_progress += 1,
-                RefundEnd::Issued => {
-                    row.issued += 1;
-                    row.amount_issued.add(fact.amount);
-                }
-                RefundEnd::Denied => row.denied += 1,
-                RefundEnd::Withdrawn => row.withdrawn += 1,
+    fn add(&mut self, fact: &RefundFact, times: &mut Vec<i64>) {
+        self.refunds += 1;
+        self.needs_review += u64::from(fact.needs_review);
+        match fact.end {
+            RefundEnd::InProgress => self.in_progress += 1,
+            RefundEnd::Issued => {
+                self.issued += 1;
+                self.amount_issued.add(fact.amount);
             }
-            if let Some(on_time) = fact.on_time {
-                row.on_time_of += 1;
-                row.on_time += u64::from(on_time);
-            }
-            times.extend(fact.time_to_issue);
+            RefundEnd::Denied => self.denied += 1,
+            RefundEnd::Withdrawn => self.withdrawn += 1,
         }
-        row.median_time_to_issue = median(times);
-        row
+        if let Some(on_time) = fact.on_time {
+            self.on_time_of += 1;
+            self.on_time += u64::from(on_time);
+        }
+        times.extend(fact.time_to_issue);
     }
 }
 
@@ -438,48 +386,110 @@ pub struct Table<R> {
     pub total: R,
 }
 
-/// A fact that belongs to groups, and the table row its facts add up to.
-trait Fact: Sized {
-    type Row;
-    fn groups(&self) -> &Groups;
-    fn row<'a>(group: String, facts: impl Iterator<Item = &'a Self>) -> Self::Row
-    where
-        Self: 'a;
+/// A fact, and the table row its facts add up to.
+pub trait Fact {
+    type Row: Default;
+    /// Adds the fact to its row; durations for the row's median go in `times`.
+    fn add_to(&self, row: &mut Self::Row, times: &mut Vec<i64>);
+    /// Names the row and sets its median from the durations collected.
+    fn finish(row: &mut Self::Row, group: String, times: Vec<i64>);
 }
 
-macro_rules! fact {
-    ($fact:ty => $row:ty) => {
-        impl Fact for $fact {
-            type Row = $row;
-            fn groups(&self) -> &Groups {
-                &self.groups
-            }
-            fn row<'a>(group: String, facts: impl Iterator<Item = &'a Self>) -> $row {
-                <$row>::of(group, facts)
-            }
-        }
-    };
-}
-
-fact!(SaveCallFact => SaveCallRow);
-fact!(CancellationFact => CancellationRow);
-fact!(RefundFact => RefundRow);
-
-fn table<F: Fact>(facts: &[F], by: GroupBy) -> Table<F::Row> {
-    let mut by_group: BTreeMap<&str, Vec<&F>> = BTreeMap::new();
-    for fact in facts {
-        by_group
-            .entry(fact.groups().get(by))
-            .or_default()
-            .push(fact);
+impl Fact for SaveCallFact {
+    type Row = SaveCallRow;
+    fn add_to(&self, row: &mut SaveCallRow, times: &mut Vec<i64>) {
+        row.add(self, times);
     }
-    Table {
-        group_by: by,
-        rows: by_group
-            .into_iter()
-            .map(|(group, facts)| F::row(group.to_owned(), facts.into_iter()))
-            .collect(),
-        total: F::row("Total".to_owned(), facts.iter()),
+    fn finish(row: &mut SaveCallRow, group: String, times: Vec<i64>) {
+        row.group = group;
+        row.median_time_to_outcome = median(times);
+    }
+}
+
+impl Fact for CancellationFact {
+    type Row = CancellationRow;
+    fn add_to(&self, row: &mut CancellationRow, _: &mut Vec<i64>) {
+        row.add(self);
+    }
+    fn finish(row: &mut CancellationRow, group: String, _: Vec<i64>) {
+        row.group = group;
+    }
+}
+
+impl Fact for RefundFact {
+    type Row = RefundRow;
+    fn add_to(&self, row: &mut RefundRow, times: &mut Vec<i64>) {
+        row.add(self, times);
+    }
+    fn finish(row: &mut RefundRow, group: String, times: Vec<i64>) {
+        row.group = group;
+        row.median_time_to_issue = median(times);
+    }
+}
+
+/// A row being added up, with the durations its median is taken from.
+struct Tally<R> {
+    row: R,
+    times: Vec<i64>,
+}
+
+impl<R: Default> Default for Tally<R> {
+    fn default() -> Self {
+        Tally {
+            row: R::default(),
+            times: Vec::new(),
+        }
+    }
+}
+
+impl<R> Tally<R> {
+    fn finish<F: Fact<Row = R>>(mut self, group: String) -> R {
+        F::finish(&mut self.row, group, self.times);
+        self.row
+    }
+}
+
+/// Adds facts up one at a time into a table (a row per group label, and
+/// the total), so a report over a million cases never holds its facts.
+pub struct TableBuilder<F: Fact> {
+    group_by: GroupBy,
+    groups: HashMap<String, Tally<F::Row>>,
+    total: Tally<F::Row>,
+}
+
+impl<F: Fact> TableBuilder<F> {
+    pub fn new(group_by: GroupBy) -> Self {
+        TableBuilder {
+            group_by,
+            groups: HashMap::new(),
+            total: Tally::default(),
+        }
+    }
+
+    /// Adds `fact` to the row of `group` (its label for `group_by`).
+    pub fn add(&mut self, group: &str, fact: &F) {
+        // A lookup by `&str` first: a new label is rare, an allocation per fact is not.
+        if !self.groups.contains_key(group) {
+            self.groups.insert(group.to_owned(), Tally::default());
+        }
+        if let Some(tally) = self.groups.get_mut(group) {
+            fact.add_to(&mut tally.row, &mut tally.times);
+        }
+        fact.add_to(&mut self.total.row, &mut self.total.times);
+    }
+
+    /// The rows in label order, and "Total".
+    pub fn finish(self) -> Table<F::Row> {
+        let mut groups: Vec<_> = self.groups.into_iter().collect();
+        groups.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        Table {
+            group_by: self.group_by,
+            rows: groups
+                .into_iter()
+                .map(|(group, tally)| tally.finish::<F>(group))
+                .collect(),
+            total: self.total.finish::<F>("Total".to_owned()),
+        }
     }
 }
 
@@ -490,21 +500,6 @@ pub struct Reports {
     pub cancellations: Table<CancellationRow>,
     /// Grouped by month when the others are by reason or offer.
     pub refunds: Table<RefundRow>,
-}
-
-impl Reports {
-    pub fn build(
-        by: GroupBy,
-        saves: &[SaveCallFact],
-        cancellations: &[CancellationFact],
-        refunds: &[RefundFact],
-    ) -> Reports {
-        Reports {
-            save_calls: table(saves, by),
-            cancellations: table(cancellations, by),
-            refunds: table(refunds, by.for_refunds()),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -601,16 +596,6 @@ mod tests {
         assert_eq!(duration(3 * DAY + 5), "3 d");
     }
 
-    fn groups(month: &str, rep: &str) -> Groups {
-        Groups {
-            month: month.into(),
-            sales_rep: rep.into(),
-            level: "SMB".into(),
-            reason: "Too expensive".into(),
-            offer: "No offer".into(),
-        }
-    }
-
     #[test]
     fn on_time_means_done_by_the_due_time_and_nothing_without_one() {
         assert_eq!(
@@ -625,8 +610,7 @@ mod tests {
 
     #[test]
     fn tables_group_rows_and_keep_a_total_over_every_fact() {
-        let fact = |rep: &str, end, ar: i64, took: Option<i64>, kept| SaveCallFact {
-            groups: groups("2026-11", rep),
+        let fact = |end, ar: i64, took: Option<i64>, kept| SaveCallFact {
             end,
             ar_balance: Money::from_cents(ar).unwrap(),
             time_to_outcome: took,
@@ -634,14 +618,20 @@ mod tests {
             on_time: took.map(|seconds| seconds <= 3_600),
         };
         let saves = [
-            fact("Riley", TaskEnd::Saved, 150_000, Some(600), Some(true)),
-            fact("Riley", TaskEnd::NotSaved, 10_000, Some(7_200), None),
-            fact("Spencer", TaskEnd::Saved, 200_000, Some(60), None),
-            fact("Spencer", TaskEnd::Open, 5_000, None, None),
-            fact("Spencer", TaskEnd::Withdrawn, 5_000, None, None),
+            (
+                "Riley",
+                fact(TaskEnd::Saved, 150_000, Some(600), Some(true)),
+            ),
+            ("Riley", fact(TaskEnd::NotSaved, 10_000, Some(7_200), None)),
+            ("Spencer", fact(TaskEnd::Saved, 200_000, Some(60), None)),
+            ("Spencer", fact(TaskEnd::Open, 5_000, None, None)),
+            ("Spencer", fact(TaskEnd::Withdrawn, 5_000, None, None)),
         ];
-        let reports = Reports::build(GroupBy::SalesRep, &saves, &[], &[]);
-        let t = &reports.save_calls;
+        let mut by_rep = TableBuilder::new(GroupBy::SalesRep);
+        for (rep, fact) in &saves {
+            by_rep.add(rep, fact);
+        }
+        let t = &by_rep.finish();
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0].group, "Riley");
         assert_eq!((t.rows[0].saved, t.rows[0].not_saved), (1, 1));
@@ -658,8 +648,16 @@ mod tests {
         assert_eq!(t.total.median_time_to_outcome, Some(600));
         assert_eq!(percent(t.total.save_rate()), "66.7 %");
         // Refunds have no reason: grouped by month instead.
-        let reports = Reports::build(GroupBy::Reason, &saves, &[], &[]);
-        assert_eq!(reports.refunds.group_by, GroupBy::Month);
-        assert_eq!(reports.save_calls.rows[0].group, "Too expensive");
+        assert_eq!(GroupBy::Reason.for_refunds(), GroupBy::Month);
+        let mut by_reason = TableBuilder::new(GroupBy::Reason);
+        for (_, fact) in &saves {
+            by_reason.add("Too expensive", fact);
+        }
+        let t = by_reason.finish();
+        assert_eq!(
+            (t.rows.len(), t.rows[0].group.as_str()),
+            (1, "Too expensive")
+        );
+        assert_eq!(t.rows[0].tasks, 5);
     }
 }

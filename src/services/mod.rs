@@ -25,6 +25,7 @@ pub mod admin;
 pub mod cases;
 pub mod error;
 pub mod health;
+pub mod metrics;
 pub mod policies;
 pub mod queues;
 pub mod replies;

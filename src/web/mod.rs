@@ -16,6 +16,7 @@ pub mod extract;
 pub mod forms;
 pub mod headers;
 pub mod layout;
+pub mod metrics;
 pub mod queues;
 pub mod reports;
 pub mod session;
@@ -41,6 +42,7 @@ fn page_routes() -> Routes {
     let mut routes = vec![
         ("/login", web::get().to(auth::login_form)),
         ("/health", web::get().to(auth::health)),
+        ("/metrics", web::get().to(metrics::metrics)),
         ("/static/app.css", web::get().to(assets::app_css)),
         ("/", web::get().to(auth::home)),
         ("/cases/new", web::get().to(cases::intake::new_case_form)),

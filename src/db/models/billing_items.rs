@@ -142,6 +142,15 @@ impl BillingItemRow {
 }
 
 impl BillingItemRow {
+    /// How many refunds billing has still to act on: the billing queue's
+    /// items, in progress (`/metrics`).
+    pub fn in_progress_count(conn: &mut SqliteConnection) -> QueryResult<i64> {
+        billing_items::table
+            .filter(billing_items::status.eq(BillingStatus::InProgress))
+            .count()
+            .get_result(conn)
+    }
+
     /// The submitting agent saw the denial at `at` (demo data writes this
     /// for old cases; the case page does it through `views::waiting_list`).
     pub fn mark_denial_seen(

@@ -281,3 +281,15 @@ pub fn next_due_at(conn: &mut SqliteConnection) -> QueryResult<Option<i64>> {
         .select(diesel::dsl::min(outbox_messages::next_attempt_at))
         .first(conn)
 }
+
+/// How many messages are still to be delivered, and when the oldest of
+/// them was written (`/metrics`).
+pub fn pending_backlog(conn: &mut SqliteConnection) -> QueryResult<(i64, Option<i64>)> {
+    outbox_messages::table
+        .filter(outbox_messages::status.eq(PENDING))
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::min(outbox_messages::created_at),
+        ))
+        .first(conn)
+}

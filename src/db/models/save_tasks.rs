@@ -188,6 +188,14 @@ impl SaveTaskRow {
         Ok(rows.into_iter().collect())
     }
 
+    /// How many save tasks are open, whoever holds them (`/metrics`).
+    pub fn open_total(conn: &mut SqliteConnection) -> QueryResult<i64> {
+        save_tasks::table
+            .filter(save_tasks::is_open.eq(true))
+            .count()
+            .get_result(conn)
+    }
+
     /// How many open save tasks one person holds.
     pub fn open_count(conn: &mut SqliteConnection, assignee: StaffId) -> QueryResult<i64> {
         save_tasks::table

@@ -4,18 +4,57 @@
 //!
 //! Each query starts from `cases_for_reports` (a range scan over the cases
 //! submitted in the range, on an index that covers every case column read
-//! here: `CROSS JOIN` keeps SQLite from starting anywhere else) and reaches the task, billing item, level, reason and people by
-//! primary or unique keys. "Kept 30 days" looks up the account's later
-//! cases on `cases_by_account_created`. The figures are computed from these
-//! rows (`domain::reports`), never kept as running totals.
+//! here: `CROSS JOIN` keeps SQLite from starting anywhere else) and reaches
+//! the task or billing item by its unique `case_id`. Levels, reasons and
+//! people come as ids, named from [`names`] by the caller: a join per row
+//! to a ten-row table costs more than the row itself. "Kept 30 days" looks
+//! up the account's later cases on `cases_by_account_created`.
+//!
+//! The rows are handed to a callback one at a time (`load_iter`), so a
+//! report over a million cases never holds them all. The figures are
+//! computed from these rows (`domain::reports`), never kept as running
+//! totals.
 
+use std::collections::HashMap;
+
+use diesel::connection::DefaultLoadingMode;
 use diesel::prelude::*;
+use diesel::query_builder::SqlQuery;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 
+use crate::db::schema::{customer_levels, leave_reasons, staff};
 use crate::domain::{
-    BillingStatus, CancellationRoute, CancellationStatus, Money, OfferMade, ReviewState,
-    SaveOutcome, SaveTaskId, StaffId,
+    BillingStatus, CancellationRoute, CancellationStatus, LevelId, Money, OfferMade, ReasonId,
+    ReviewState, SaveOutcome, SaveTaskId, StaffId,
 };
+
+/// The names of every level, reason and person, by id.
+#[derive(Debug, Default)]
+pub struct Names {
+    pub levels: HashMap<LevelId, String>,
+    pub reasons: HashMap<ReasonId, String>,
+    pub staff: HashMap<StaffId, String>,
+}
+
+pub fn names(conn: &mut SqliteConnection) -> QueryResult<Names> {
+    Ok(Names {
+        levels: customer_levels::table
+            .select((customer_levels::id, customer_levels::name))
+            .load(conn)?
+            .into_iter()
+            .collect(),
+        reasons: leave_reasons::table
+            .select((leave_reasons::id, leave_reasons::name))
+            .load(conn)?
+            .into_iter()
+            .collect(),
+        staff: staff::table
+            .select((staff::id, staff::full_name))
+            .load(conn)?
+            .into_iter()
+            .collect(),
+    })
+}
 
 /// One save task of a case submitted in the range.
 #[derive(QueryableByName, Debug, Clone)]
@@ -39,13 +78,13 @@ pub struct SaveTaskReportRow {
     pub offer: Option<OfferMade>,
     #[diesel(sql_type = BigInt)]
     pub ar_balance: Money,
-    #[diesel(sql_type = Text)]
-    pub level_name: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub reason_name: Option<String>,
+    #[diesel(sql_type = Integer)]
+    pub level_id: LevelId,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub reason_id: Option<ReasonId>,
     /// Who recorded the outcome; for a task without one, its assignee.
-    #[diesel(sql_type = Text)]
-    pub rep_name: String,
+    #[diesel(sql_type = Integer)]
+    pub rep_id: StaffId,
 }
 
 /// A case on the account of a save, submitted within 30 days after it.
@@ -73,12 +112,12 @@ pub struct CancellationReportRow {
     pub cancellation_status: CancellationStatus,
     #[diesel(sql_type = Nullable<Text>)]
     pub offer: Option<OfferMade>,
-    #[diesel(sql_type = Text)]
-    pub level_name: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub reason_name: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub original_rep_name: Option<String>,
+    #[diesel(sql_type = Integer)]
+    pub level_id: LevelId,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub reason_id: Option<ReasonId>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub original_rep_id: Option<StaffId>,
 }
 
 /// One refund of a case submitted in the range.
@@ -102,35 +141,48 @@ pub struct RefundReportRow {
     pub review: ReviewState,
     #[diesel(sql_type = BigInt)]
     pub amount: Money,
-    #[diesel(sql_type = Text)]
-    pub level_name: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    pub original_rep_name: Option<String>,
+    #[diesel(sql_type = Integer)]
+    pub level_id: LevelId,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub original_rep_id: Option<StaffId>,
 }
 
 /// The cases submitted in `[from, until)`.
 const IN_RANGE: &str = "c.created_at >= ? AND c.created_at < ?";
 
+/// Hands each row of `query` to `each`, without collecting them.
+fn for_each_row<R: QueryableByName<diesel::sqlite::Sqlite> + 'static>(
+    conn: &mut SqliteConnection,
+    query: SqlQuery,
+    (from, until): (i64, i64),
+    mut each: impl FnMut(R),
+) -> QueryResult<()> {
+    let rows = query
+        .bind::<BigInt, _>(from)
+        .bind::<BigInt, _>(until)
+        .load_iter::<R, DefaultLoadingMode>(conn)?;
+    for row in rows {
+        each(row?);
+    }
+    Ok(())
+}
+
 pub fn save_tasks(
     conn: &mut SqliteConnection,
-    (from, until): (i64, i64),
-) -> QueryResult<Vec<SaveTaskReportRow>> {
-    diesel::sql_query(format!(
+    span: (i64, i64),
+    each: impl FnMut(SaveTaskReportRow),
+) -> QueryResult<()> {
+    let query = diesel::sql_query(format!(
         "SELECT t.id AS task_id, c.created_at AS case_created_at,
                 t.created_at AS task_created_at, t.closed_at, t.due_at, t.is_open, t.outcome, t.offer,
-                c.ar_balance_cents AS ar_balance, l.name AS level_name, r.name AS reason_name,
-                CASE WHEN t.outcome IS NULL THEN a.full_name ELSE COALESCE(b.full_name, a.full_name) END AS rep_name
+                c.ar_balance_cents AS ar_balance, c.level_id, c.leave_reason_id AS reason_id,
+                CASE WHEN t.outcome IS NULL THEN t.assignee_id
+                     ELSE COALESCE(t.closed_by, t.assignee_id) END AS rep_id
          FROM cases c INDEXED BY cases_for_reports
          CROSS JOIN save_tasks t ON t.case_id = c.id
-         JOIN customer_levels l ON l.id = c.level_id
-         LEFT JOIN leave_reasons r ON r.id = c.leave_reason_id
-         JOIN staff a ON a.id = t.assignee_id
-         LEFT JOIN staff b ON b.id = t.closed_by
          WHERE {IN_RANGE}"
-    ))
-    .bind::<BigInt, _>(from)
-    .bind::<BigInt, _>(until)
-    .load(conn)
+    ));
+    for_each_row(conn, query, span, each)
 }
 
 /// For each save of a case in the range: the account's other cases
@@ -158,42 +210,35 @@ pub fn cases_after_saves(
 
 pub fn cancellations(
     conn: &mut SqliteConnection,
-    (from, until): (i64, i64),
-) -> QueryResult<Vec<CancellationReportRow>> {
-    diesel::sql_query(format!(
+    span: (i64, i64),
+    each: impl FnMut(CancellationReportRow),
+) -> QueryResult<()> {
+    let query = diesel::sql_query(format!(
         "SELECT c.created_at AS case_created_at,
                 c.decided_route AS route,
                 t.id IS NOT NULL AS had_save_task, c.cancellation_status, t.offer,
-                l.name AS level_name, r.name AS reason_name, rep.full_name AS original_rep_name
+                c.level_id, c.leave_reason_id AS reason_id, c.original_rep_id
          FROM cases c INDEXED BY cases_for_reports
          LEFT JOIN save_tasks t ON t.case_id = c.id
-         JOIN customer_levels l ON l.id = c.level_id
-         LEFT JOIN leave_reasons r ON r.id = c.leave_reason_id
-         LEFT JOIN staff rep ON rep.id = c.original_rep_id
          WHERE c.cancellation_status IS NOT NULL AND {IN_RANGE}"
-    ))
-    .bind::<BigInt, _>(from)
-    .bind::<BigInt, _>(until)
-    .load(conn)
+    ));
+    for_each_row(conn, query, span, each)
 }
 
 pub fn refunds(
     conn: &mut SqliteConnection,
-    (from, until): (i64, i64),
-) -> QueryResult<Vec<RefundReportRow>> {
-    diesel::sql_query(format!(
+    span: (i64, i64),
+    each: impl FnMut(RefundReportRow),
+) -> QueryResult<()> {
+    let query = diesel::sql_query(format!(
         "SELECT c.created_at AS case_created_at, i.created_at AS item_created_at, i.issued_at,
                 i.reviewed_at, i.due_at, i.status, i.review, i.amount_cents AS amount,
-                l.name AS level_name, rep.full_name AS original_rep_name
+                c.level_id, c.original_rep_id
          FROM cases c INDEXED BY cases_for_reports
          CROSS JOIN billing_items i ON i.case_id = c.id
-         JOIN customer_levels l ON l.id = c.level_id
-         LEFT JOIN staff rep ON rep.id = c.original_rep_id
          WHERE {IN_RANGE}"
-    ))
-    .bind::<BigInt, _>(from)
-    .bind::<BigInt, _>(until)
-    .load(conn)
+    ));
+    for_each_row(conn, query, span, each)
 }
 
 #[derive(QueryableByName)]

@@ -3,19 +3,24 @@
 //! rep's own save rate on `/tasks`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
 use chrono_tz::Tz;
+use diesel::SqliteConnection;
 use rust_decimal::Decimal;
 
 use crate::db::views::reports::{
     self as rows, CancellationReportRow, RefundReportRow, SaveTaskReportRow,
 };
 use crate::domain::reports::{
-    CancellationFact, GroupBy, Groups, KEPT_WINDOW, LaterCase, RefundEnd, RefundFact, Reports,
-    SaveCallFact, TaskEnd, kept_30_days, on_time, save_rate,
+    CancellationFact, CancellationRow, GroupBy, KEPT_WINDOW, LaterCase, RefundEnd, RefundFact,
+    RefundRow, Reports, SaveCallFact, SaveCallRow, Table, TableBuilder, TaskEnd, kept_30_days,
+    on_time, save_rate,
 };
-use crate::domain::{BillingStatus, OfferMade, ReviewState, Role, SaveOutcome};
+use crate::domain::{
+    BillingStatus, LevelId, OfferMade, ReasonId, ReviewState, Role, SaveOutcome, StaffId,
+};
 use crate::services::{Actor, ServiceError};
 use crate::state::AppState;
 
@@ -62,6 +67,10 @@ fn range(filter: &ReportFilter, zone: Tz) -> (i64, i64) {
 }
 
 /// The three tables for the filter.
+///
+/// Each table is read and added up on its own reader connection, all three
+/// at once: the all-time report over a million cases is CPU-bound in
+/// SQLite, so it takes the slowest table's time instead of the sum.
 pub async fn reports(
     app: &AppState,
     actor: Actor,
@@ -70,76 +79,181 @@ pub async fn reports(
     if !READERS.contains(&actor.role) {
         return Err(ServiceError::Forbidden);
     }
-    let zone = app.settings.timezone;
     let now = app.clock.unix();
+    let zone = app.settings.timezone;
     let span = range(&filter, zone);
-    let (tasks, later, cancellations, refunds) = app
-        .db
-        .read(move |conn| {
-            Ok::<_, ServiceError>((
-                rows::save_tasks(conn, span)?,
-                rows::cases_after_saves(conn, span, KEPT_WINDOW)?,
-                rows::cancellations(conn, span)?,
-                rows::refunds(conn, span)?,
-            ))
-        })
-        .await?;
+    let by = filter.group_by;
+    let months = Arc::new(Months::between(filter.from, filter.to, zone));
+    let (for_saves, for_cancellations) = (Arc::clone(&months), Arc::clone(&months));
+    let (save_calls, cancellations, refunds) = tokio::try_join!(
+        app.db
+            .read(move |conn| { save_calls_table(conn, span, Labels::new(by, &for_saves), now) }),
+        app.db.read(move |conn| {
+            cancellations_table(conn, span, Labels::new(by, &for_cancellations))
+        }),
+        app.db.read(move |conn| {
+            refunds_table(conn, span, Labels::new(by.for_refunds(), &months))
+        }),
+    )?;
+    Ok(Reports {
+        save_calls,
+        cancellations,
+        refunds,
+    })
+}
+
+fn save_calls_table(
+    conn: &mut SqliteConnection,
+    span: (i64, i64),
+    labels: Labels<'_>,
+    now: i64,
+) -> Result<Table<SaveCallRow>, ServiceError> {
+    let names = rows::names(conn)?;
     let mut after_save: HashMap<_, Vec<LaterCase>> = HashMap::new();
-    for case in later {
+    for case in rows::cases_after_saves(conn, span, KEPT_WINDOW)? {
         after_save.entry(case.task_id).or_default().push(LaterCase {
             submitted_at: case.created_at,
             cancellation: case.cancellation_status,
         });
     }
-    let saves: Vec<SaveCallFact> = tasks
-        .into_iter()
-        .map(|t| {
-            let later = after_save.remove(&t.task_id).unwrap_or_default();
-            save_fact(t, &later, month_in(filter.group_by, zone), now)
-        })
-        .collect();
-    let cancellations: Vec<CancellationFact> = cancellations
-        .into_iter()
-        .map(|c| cancellation_fact(c, month_in(filter.group_by, zone)))
-        .collect();
-    let refunds: Vec<RefundFact> = refunds
-        .into_iter()
-        .map(|r| refund_fact(r, month_in(filter.group_by.for_refunds(), zone)))
-        .collect();
-    Ok(Reports::build(
-        filter.group_by,
-        &saves,
-        &cancellations,
-        &refunds,
-    ))
+    let mut table = TableBuilder::new(labels.by);
+    rows::save_tasks(conn, span, |t| {
+        let group = labels.of(
+            &names,
+            GroupKeys {
+                submitted_at: t.case_created_at,
+                rep: Some(t.rep_id),
+                level: t.level_id,
+                reason: t.reason_id,
+                offer: t.offer,
+            },
+        );
+        let later = after_save.get(&t.task_id).map_or(&[][..], Vec::as_slice);
+        table.add(group, &save_fact(&t, later, now));
+    })?;
+    Ok(table.finish())
 }
 
-/// A case's month (`2026-11`), only when the table is grouped by month
-/// (the time-zone conversion is the costliest part of a fact).
+fn cancellations_table(
+    conn: &mut SqliteConnection,
+    span: (i64, i64),
+    labels: Labels<'_>,
+) -> Result<Table<CancellationRow>, ServiceError> {
+    let names = rows::names(conn)?;
+    let mut table = TableBuilder::new(labels.by);
+    rows::cancellations(conn, span, |c| {
+        let group = labels.of(
+            &names,
+            GroupKeys {
+                submitted_at: c.case_created_at,
+                rep: c.original_rep_id,
+                level: c.level_id,
+                reason: c.reason_id,
+                offer: c.offer,
+            },
+        );
+        table.add(group, &cancellation_fact(&c));
+    })?;
+    Ok(table.finish())
+}
+
+fn refunds_table(
+    conn: &mut SqliteConnection,
+    span: (i64, i64),
+    labels: Labels<'_>,
+) -> Result<Table<RefundRow>, ServiceError> {
+    let names = rows::names(conn)?;
+    let mut table = TableBuilder::new(labels.by);
+    rows::refunds(conn, span, |r| {
+        let group = labels.of(
+            &names,
+            GroupKeys {
+                submitted_at: r.case_created_at,
+                rep: r.original_rep_id,
+                level: r.level_id,
+                reason: None,
+                offer: None,
+            },
+        );
+        table.add(group, &refund_fact(&r));
+    })?;
+    Ok(table.finish())
+}
+
+/// The local months a report covers, by their first second, so labelling
+/// a case by month is a binary search instead of a time-zone conversion
+/// per row.
+struct Months(Vec<(i64, String)>);
+
+impl Months {
+    fn between(from: NaiveDate, to: NaiveDate, zone: Tz) -> Months {
+        let mut months = Vec::new();
+        let mut first = from.with_day(1).unwrap_or(from);
+        while first <= to {
+            let label = format!("{:04}-{:02}", first.year(), first.month());
+            months.push((start_of(first, zone), label));
+            match first.checked_add_months(chrono::Months::new(1)) {
+                Some(next) => first = next,
+                None => break,
+            }
+        }
+        Months(months)
+    }
+
+    fn of(&self, at: i64) -> &str {
+        let after = self.0.partition_point(|(start, _)| *start <= at);
+        self.0
+            .get(after.saturating_sub(1))
+            .map_or("", |(_, label)| label.as_str())
+    }
+}
+
+/// What a case can be grouped by, as ids.
+struct GroupKeys {
+    submitted_at: i64,
+    rep: Option<StaffId>,
+    level: LevelId,
+    reason: Option<ReasonId>,
+    offer: Option<OfferMade>,
+}
+
+/// Turns a case's group keys into its label for one "Group by".
 #[derive(Clone, Copy)]
-struct MonthOf(Option<Tz>);
-
-fn month_in(by: GroupBy, zone: Tz) -> MonthOf {
-    MonthOf((by == GroupBy::Month).then_some(zone))
+struct Labels<'a> {
+    by: GroupBy,
+    months: &'a Months,
 }
 
-impl MonthOf {
-    fn of(self, at: i64) -> String {
-        self.0.map_or_else(String::new, |zone| {
-            let day = today(at, zone);
-            format!("{:04}-{:02}", day.year(), day.month())
-        })
+impl<'a> Labels<'a> {
+    fn new(by: GroupBy, months: &'a Months) -> Self {
+        Labels { by, months }
+    }
+
+    fn of<'n>(&self, names: &'n rows::Names, keys: GroupKeys) -> &'n str
+    where
+        'a: 'n,
+    {
+        let named =
+            |name: Option<&'n String>, missing: &'static str| name.map_or(missing, String::as_str);
+        match self.by {
+            GroupBy::Month => self.months.of(keys.submitted_at),
+            GroupBy::SalesRep => named(keys.rep.and_then(|id| names.staff.get(&id)), UNKNOWN_REP),
+            GroupBy::CustomerLevel => named(names.levels.get(&keys.level), UNKNOWN_LEVEL),
+            GroupBy::Reason => named(
+                keys.reason.and_then(|id| names.reasons.get(&id)),
+                NOT_RECORDED,
+            ),
+            GroupBy::Offer => keys.offer.unwrap_or(OfferMade::NoOffer).label(),
+        }
     }
 }
 
 const NOT_RECORDED: &str = "Not recorded";
 const UNKNOWN_REP: &str = "Unknown";
+/// A level is never deleted, only retired; this is for a broken reference.
+const UNKNOWN_LEVEL: &str = "Unknown";
 
-fn offer_label(offer: Option<OfferMade>) -> String {
-    offer.unwrap_or(OfferMade::NoOffer).label().to_owned()
-}
-
-fn save_fact(t: SaveTaskReportRow, later: &[LaterCase], month: MonthOf, now: i64) -> SaveCallFact {
+fn save_fact(t: &SaveTaskReportRow, later: &[LaterCase], now: i64) -> SaveCallFact {
     let end = match (t.is_open, t.outcome) {
         (true, _) => TaskEnd::Open,
         (false, Some(SaveOutcome::Saved)) => TaskEnd::Saved,
@@ -149,13 +263,6 @@ fn save_fact(t: SaveTaskReportRow, later: &[LaterCase], month: MonthOf, now: i64
     let decided = matches!(end, TaskEnd::Saved | TaskEnd::NotSaved);
     let closed_at = t.closed_at.filter(|_| decided);
     SaveCallFact {
-        groups: Groups {
-            month: month.of(t.case_created_at),
-            sales_rep: t.rep_name,
-            level: t.level_name,
-            reason: t.reason_name.unwrap_or_else(|| NOT_RECORDED.to_owned()),
-            offer: offer_label(t.offer),
-        },
         end,
         ar_balance: t.ar_balance,
         time_to_outcome: closed_at.map(|at| at - t.task_created_at),
@@ -166,41 +273,22 @@ fn save_fact(t: SaveTaskReportRow, later: &[LaterCase], month: MonthOf, now: i64
     }
 }
 
-fn cancellation_fact(c: CancellationReportRow, month: MonthOf) -> CancellationFact {
+fn cancellation_fact(c: &CancellationReportRow) -> CancellationFact {
     CancellationFact {
-        groups: Groups {
-            month: month.of(c.case_created_at),
-            sales_rep: c
-                .original_rep_name
-                .unwrap_or_else(|| UNKNOWN_REP.to_owned()),
-            level: c.level_name,
-            reason: c.reason_name.unwrap_or_else(|| NOT_RECORDED.to_owned()),
-            offer: offer_label(c.offer),
-        },
         route: c.route,
         had_save_task: c.had_save_task,
         status: c.cancellation_status,
     }
 }
 
-fn refund_fact(r: RefundReportRow, month: MonthOf) -> RefundFact {
+fn refund_fact(r: &RefundReportRow) -> RefundFact {
     let end = match r.status {
         BillingStatus::InProgress => RefundEnd::InProgress,
         BillingStatus::Issued => RefundEnd::Issued,
         BillingStatus::Denied => RefundEnd::Denied,
         BillingStatus::Withdrawn => RefundEnd::Withdrawn,
     };
-    let on_time = on_time(refund_done_at(&r, end), r.due_at);
     RefundFact {
-        groups: Groups {
-            month: month.of(r.case_created_at),
-            sales_rep: r
-                .original_rep_name
-                .unwrap_or_else(|| UNKNOWN_REP.to_owned()),
-            level: r.level_name,
-            reason: String::new(),
-            offer: String::new(),
-        },
         needs_review: r.review != ReviewState::NotNeeded,
         end,
         amount: r.amount,
@@ -208,7 +296,7 @@ fn refund_fact(r: RefundReportRow, month: MonthOf) -> RefundFact {
             .issued_at
             .filter(|_| end == RefundEnd::Issued)
             .map(|at| at - r.item_created_at),
-        on_time,
+        on_time: on_time(refund_done_at(r, end), r.due_at),
     }
 }
 
