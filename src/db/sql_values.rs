@@ -11,11 +11,11 @@ use diesel::sqlite::{Sqlite, SqliteValue};
 use crate::domain::{
     BillingItemId, BillingStatus, CancellationRoute, CancellationStatus, CaseId, EventKind,
     LevelId, Money, OfferMade, OutboxMessageId, ReasonId, RefundStatus, RequestKind, ReviewState,
-    Role, SaveOutcome, SaveTaskId, ServerId, StaffId,
+    Role, SaveOutcome, SaveTaskId, ServerId, StaffId, every_id_type,
 };
 
 macro_rules! integer_ids {
-    ($($id:ty),+ $(,)?) => {$(
+    ($($(#[$doc:meta])* $id:ident),+ $(,)?) => {$(
         impl FromSql<Integer, Sqlite> for $id {
             fn from_sql(value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
                 <i32 as FromSql<Integer, Sqlite>>::from_sql(value).map(<$id>::new)
@@ -31,16 +31,7 @@ macro_rules! integer_ids {
     )+};
 }
 
-integer_ids!(
-    CaseId,
-    StaffId,
-    SaveTaskId,
-    BillingItemId,
-    LevelId,
-    ServerId,
-    OutboxMessageId,
-    ReasonId
-);
+every_id_type!(integer_ids);
 
 macro_rules! text_codes {
     ($($code:ty),+ $(,)?) => {$(

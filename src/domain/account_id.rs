@@ -1,8 +1,8 @@
 //! The customer's account ID, as typed on the case form.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
+
+use super::text_type::text_type;
 
 const MAX_CHARS: usize = 64;
 
@@ -39,30 +39,9 @@ impl AccountId {
             Ok(AccountId(id.to_owned()))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for AccountId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for AccountId {
-    type Error = AccountIdError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        AccountId::parse(&value)
-    }
-}
-
-impl From<AccountId> for String {
-    fn from(value: AccountId) -> Self {
-        value.0
-    }
-}
+text_type!(AccountId, parsed from String or AccountIdError);
 
 #[cfg(test)]
 mod tests {

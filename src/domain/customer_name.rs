@@ -1,8 +1,8 @@
 //! The customer's name, as typed on the case form and used in replies.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
+
+use super::text_type::text_type;
 
 const MAX_CHARS: usize = 200;
 
@@ -34,30 +34,9 @@ impl CustomerName {
             Ok(CustomerName(name.to_owned()))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for CustomerName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for CustomerName {
-    type Error = CustomerNameError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        CustomerName::parse(&value)
-    }
-}
-
-impl From<CustomerName> for String {
-    fn from(value: CustomerName) -> Self {
-        value.0
-    }
-}
+text_type!(CustomerName, parsed from String or CustomerNameError);
 
 #[cfg(test)]
 mod tests {

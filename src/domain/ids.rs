@@ -40,21 +40,32 @@ macro_rules! id_type {
     )+};
 }
 
-id_type!(
-    /// A case (`cases.id`), shown to people as "Case {id}".
-    CaseId,
-    /// A staff member (`staff.id`).
-    StaffId,
-    /// A call-to-save task (`save_tasks.id`).
-    SaveTaskId,
-    /// A refund in the billing queue (`billing_items.id`).
-    BillingItemId,
-    /// A customer level (`customer_levels.id`).
-    LevelId,
-    /// A hosting server (`servers.id`).
-    ServerId,
-    /// A Slack outbox message (`outbox.id`).
-    OutboxMessageId,
-    /// A reason for leaving (`leave_reasons.id`).
-    ReasonId,
-);
+/// Hands the list of id types, with their docs, to `$each` (a macro taking
+/// `$(#[doc] Name),+`): the types are declared from it here, and
+/// `db::sql_values` stores every one of them as INTEGER from the same list.
+macro_rules! every_id_type {
+    ($each:ident) => {
+        $each!(
+            /// A case (`cases.id`), shown to people as "Case {id}".
+            CaseId,
+            /// A staff member (`staff.id`).
+            StaffId,
+            /// A call-to-save task (`save_tasks.id`).
+            SaveTaskId,
+            /// A refund in the billing queue (`billing_items.id`).
+            BillingItemId,
+            /// A customer level (`customer_levels.id`).
+            LevelId,
+            /// A hosting server (`servers.id`).
+            ServerId,
+            /// A Slack outbox message (`outbox.id`).
+            OutboxMessageId,
+            /// A reason for leaving (`leave_reasons.id`).
+            ReasonId,
+        );
+    };
+}
+
+pub(crate) use every_id_type;
+
+every_id_type!(id_type);

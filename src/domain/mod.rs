@@ -7,6 +7,7 @@
 mod account_id;
 mod billing_status;
 pub mod case_log;
+mod code_enum;
 mod customer_name;
 mod event_kind;
 mod free_text;
@@ -26,6 +27,7 @@ pub mod service_levels;
 mod slack_member_id;
 mod status;
 mod step;
+mod text_type;
 mod username;
 mod working_time;
 
@@ -34,6 +36,7 @@ pub use billing_status::BillingStatus;
 pub use customer_name::{CustomerName, CustomerNameError};
 pub use event_kind::EventKind;
 pub use free_text::has_control_characters;
+pub(crate) use ids::every_id_type;
 pub use ids::{
     BillingItemId, CaseId, LevelId, OutboxMessageId, ReasonId, SaveTaskId, ServerId, StaffId,
 };

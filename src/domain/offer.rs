@@ -1,20 +1,23 @@
 //! What the rep offered on a save call: the "Offer made" select on the
 //! tasks page (SPEC §8).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[derive(diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum OfferMade {
-    NoOffer,
-    Discount,
-    Pause,
-    Downgrade,
-    Other,
+use super::code_enum::code_enum;
+
+code_enum! {
+    #[derive(PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub enum OfferMade {
+        NoOffer => "no_offer", "No offer";
+        Discount => "discount", "Discount";
+        Pause => "pause", "Pause";
+        Downgrade => "downgrade", "Downgrade";
+        Other => "other", "Other";
+    }
+    refused(_) -> OfferMadeError { OfferMadeError }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -22,53 +25,12 @@ pub enum OfferMade {
 pub struct OfferMadeError;
 
 impl OfferMade {
-    pub const ALL: [OfferMade; 5] = [
-        OfferMade::NoOffer,
-        OfferMade::Discount,
-        OfferMade::Pause,
-        OfferMade::Downgrade,
-        OfferMade::Other,
-    ];
-
-    pub fn parse(value: &str) -> Result<OfferMade, OfferMadeError> {
-        OfferMade::ALL
-            .into_iter()
-            .find(|offer| offer.as_str() == value)
-            .ok_or(OfferMadeError)
-    }
-
     /// The form's value: a post without one (or an empty one) means "No offer".
     pub fn from_form(value: Option<&str>) -> Result<OfferMade, OfferMadeError> {
         match value.map(str::trim) {
             None | Some("") => Ok(OfferMade::NoOffer),
             Some(value) => OfferMade::parse(value),
         }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OfferMade::NoOffer => "no_offer",
-            OfferMade::Discount => "discount",
-            OfferMade::Pause => "pause",
-            OfferMade::Downgrade => "downgrade",
-            OfferMade::Other => "other",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            OfferMade::NoOffer => "No offer",
-            OfferMade::Discount => "Discount",
-            OfferMade::Pause => "Pause",
-            OfferMade::Downgrade => "Downgrade",
-            OfferMade::Other => "Other",
-        }
-    }
-}
-
-impl fmt::Display for OfferMade {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
     }
 }
 

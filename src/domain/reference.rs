@@ -1,7 +1,7 @@
 //! The reference data admins keep: hosting servers with their exit-survey
 //! links, and customer levels with their rank (SPEC §2.1, §4).
 
-use std::fmt;
+use super::text_type::text_type;
 
 /// A hosting server's name as shown on the intake form ("app-01").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,19 +43,11 @@ impl ServerName {
     pub fn parse(input: &str) -> Result<ServerName, ReferenceNameError> {
         parse_name(input).map(ServerName)
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl LevelName {
     pub fn parse(input: &str) -> Result<LevelName, ReferenceNameError> {
         parse_name(input).map(LevelName)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
@@ -63,29 +55,13 @@ impl ReasonName {
     pub fn parse(input: &str) -> Result<ReasonName, ReferenceNameError> {
         parse_name(input).map(ReasonName)
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for ReasonName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_type!(ReasonName);
 
-impl fmt::Display for ServerName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_type!(ServerName);
 
-impl fmt::Display for LevelName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_type!(LevelName);
 
 /// An exit-survey link: an absolute `http://` or `https://` URL with a host.
 /// Any other scheme (`javascript:`, `data:`, `file:` …) is refused, since
@@ -138,17 +114,9 @@ impl ExitSurveyUrl {
         }
         Ok(ExitSurveyUrl(url.to_owned()))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for ExitSurveyUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_type!(ExitSurveyUrl);
 
 /// Where a level sits among the others: the intake form lists levels by
 /// rank, lowest first.

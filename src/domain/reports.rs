@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use super::code_enum::code_enum;
 use super::money::Money;
 use super::route::CancellationRoute;
 use super::status::CancellationStatus;
@@ -60,14 +61,16 @@ impl std::fmt::Display for Sum {
     }
 }
 
-/// "Group by" on `/reports`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupBy {
-    Month,
-    SalesRep,
-    CustomerLevel,
-    Reason,
-    Offer,
+code_enum! {
+    /// "Group by" on `/reports`.
+    pub enum GroupBy {
+        Month => "month", "Month";
+        SalesRep => "sales_rep", "Sales rep";
+        CustomerLevel => "level", "Customer level";
+        Reason => "reason", "Reason for leaving";
+        Offer => "offer", "Offer made";
+    }
+    refused(_) -> GroupByError { GroupByError }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -75,41 +78,6 @@ pub enum GroupBy {
 pub struct GroupByError;
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 5] = [
-        GroupBy::Month,
-        GroupBy::SalesRep,
-        GroupBy::CustomerLevel,
-        GroupBy::Reason,
-        GroupBy::Offer,
-    ];
-
-    pub fn parse(value: &str) -> Result<GroupBy, GroupByError> {
-        GroupBy::ALL
-            .into_iter()
-            .find(|g| g.as_str() == value)
-            .ok_or(GroupByError)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupBy::Month => "month",
-            GroupBy::SalesRep => "sales_rep",
-            GroupBy::CustomerLevel => "level",
-            GroupBy::Reason => "reason",
-            GroupBy::Offer => "offer",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            GroupBy::Month => "Month",
-            GroupBy::SalesRep => "Sales rep",
-            GroupBy::CustomerLevel => "Customer level",
-            GroupBy::Reason => "Reason for leaving",
-            GroupBy::Offer => "Offer made",
-        }
-    }
-
     /// Refunds have no reason for leaving or offer: they group by month then.
     pub fn for_refunds(self) -> GroupBy {
         match self {

@@ -1,19 +1,23 @@
 //! What the customer asks for: the "Request" select on the case form.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-/// The request on a case. It decides which tracks the case has: a
-/// cancellation track (SOP C2–C3), a refund track (SOP R2–R6), or both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[derive(diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum RequestKind {
-    Cancel,
-    Refund,
-    CancelAndRefund,
+use super::code_enum::code_enum;
+
+code_enum! {
+    /// The request on a case. It decides which tracks the case has: a
+    /// cancellation track (SOP C2–C3), a refund track (SOP R2–R6), or both.
+    /// Posted and stored as `cancel`, `refund`, `cancel_and_refund`.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub enum RequestKind {
+        Cancel => "cancel", "Cancel account";
+        Refund => "refund", "Refund";
+        CancelAndRefund => "cancel_and_refund", "Cancel account and refund";
+    }
+    refused(_) -> RequestKindError { RequestKindError }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -21,49 +25,12 @@ pub enum RequestKind {
 pub struct RequestKindError;
 
 impl RequestKind {
-    pub const ALL: [RequestKind; 3] = [
-        RequestKind::Cancel,
-        RequestKind::Refund,
-        RequestKind::CancelAndRefund,
-    ];
-
-    /// Parses the form and database value (`cancel`, `refund`,
-    /// `cancel_and_refund`).
-    pub fn parse(value: &str) -> Result<RequestKind, RequestKindError> {
-        RequestKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
-            .ok_or(RequestKindError)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RequestKind::Cancel => "cancel",
-            RequestKind::Refund => "refund",
-            RequestKind::CancelAndRefund => "cancel_and_refund",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            RequestKind::Cancel => "Cancel account",
-            RequestKind::Refund => "Refund",
-            RequestKind::CancelAndRefund => "Cancel account and refund",
-        }
-    }
-
     pub fn includes_cancellation(self) -> bool {
         matches!(self, RequestKind::Cancel | RequestKind::CancelAndRefund)
     }
 
     pub fn includes_refund(self) -> bool {
         matches!(self, RequestKind::Refund | RequestKind::CancelAndRefund)
-    }
-}
-
-impl fmt::Display for RequestKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
     }
 }
 

@@ -1,25 +1,28 @@
 //! Staff roles (SPEC §1).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
-/// What a staff member does in the app. The values are those of the CLI
-/// (`user add --role`) and the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[derive(diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum Role {
-    /// "Support" in the procedure: submits cases and sends replies.
-    Agent,
-    /// "The original sales person": makes save calls.
-    SalesRep,
-    /// Spencer: gets save tasks whose rep has left or is unknown.
-    RetentionOwner,
-    /// Heather: works the billing queue.
-    Billing,
-    Admin,
+use super::code_enum::code_enum;
+
+code_enum! {
+    /// What a staff member does in the app. The values are those of the CLI
+    /// (`user add --role`) and the database.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub enum Role {
+        /// "Support" in the procedure: submits cases and sends replies.
+        Agent => "agent", "Agent";
+        /// "The original sales person": makes save calls.
+        SalesRep => "sales-rep", "Sales rep";
+        /// Spencer: gets save tasks whose rep has left or is unknown.
+        RetentionOwner => "retention-owner", "Retention owner";
+        /// Heather: works the billing queue.
+        Billing => "billing", "Billing";
+        Admin => "admin", "Admin";
+    }
+    refused(value) -> RoleError { RoleError { given: value.to_owned() } }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,44 +32,6 @@ pub struct RoleError {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Agent,
-        Role::SalesRep,
-        Role::RetentionOwner,
-        Role::Billing,
-        Role::Admin,
-    ];
-
-    /// Parses `agent`, `sales-rep`, `retention-owner`, `billing`, `admin`.
-    pub fn parse(value: &str) -> Result<Role, RoleError> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == value)
-            .ok_or_else(|| RoleError {
-                given: value.to_owned(),
-            })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Agent => "agent",
-            Role::SalesRep => "sales-rep",
-            Role::RetentionOwner => "retention-owner",
-            Role::Billing => "billing",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Agent => "Agent",
-            Role::SalesRep => "Sales rep",
-            Role::RetentionOwner => "Retention owner",
-            Role::Billing => "Billing",
-            Role::Admin => "Admin",
-        }
-    }
-
     /// Where `GET /` sends someone with this role (SPEC §4).
     pub fn home_path(self) -> &'static str {
         match self {
@@ -75,12 +40,6 @@ impl Role {
             Role::Billing => "/billing",
             Role::Admin => "/admin",
         }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
     }
 }
 

@@ -1,25 +1,27 @@
 //! How a save call ended: the "Outcome" select on the tasks page.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
+use super::code_enum::code_enum;
 use super::status::CancellationStatus;
 
-/// The outcome a sales rep or the retention owner records for a save task
-/// (SPEC §2.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[derive(diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum SaveOutcome {
-    /// The customer stays: the cancellation track becomes Retained.
-    Saved,
-    /// The customer still leaves: the case goes back to the agent with the
-    /// C2 reply (Reply to send).
-    NotSaved,
-    /// Nobody answered: the task stays open and the attempt is counted.
-    NoAnswer,
+code_enum! {
+    /// The outcome a sales rep or the retention owner records for a save task
+    /// (SPEC §2.3).
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub enum SaveOutcome {
+        /// The customer stays: the cancellation track becomes Retained.
+        Saved => "saved", "Saved";
+        /// The customer still leaves: the case goes back to the agent with the
+        /// C2 reply (Reply to send).
+        NotSaved => "not_saved", "Not saved";
+        /// Nobody answered: the task stays open and the attempt is counted.
+        NoAnswer => "no_answer", "No answer";
+    }
+    refused(_) -> SaveOutcomeError { SaveOutcomeError }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -38,44 +40,9 @@ impl SaveOutcome {
         }
     }
 
-    pub const ALL: [SaveOutcome; 3] = [
-        SaveOutcome::Saved,
-        SaveOutcome::NotSaved,
-        SaveOutcome::NoAnswer,
-    ];
-
-    pub fn parse(value: &str) -> Result<SaveOutcome, SaveOutcomeError> {
-        SaveOutcome::ALL
-            .into_iter()
-            .find(|outcome| outcome.as_str() == value)
-            .ok_or(SaveOutcomeError)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SaveOutcome::Saved => "saved",
-            SaveOutcome::NotSaved => "not_saved",
-            SaveOutcome::NoAnswer => "no_answer",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SaveOutcome::Saved => "Saved",
-            SaveOutcome::NotSaved => "Not saved",
-            SaveOutcome::NoAnswer => "No answer",
-        }
-    }
-
     /// Whether this outcome closes the save task (Saved, Not saved).
     pub fn closes_task(self) -> bool {
         !matches!(self, SaveOutcome::NoAnswer)
-    }
-}
-
-impl fmt::Display for SaveOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
     }
 }
 

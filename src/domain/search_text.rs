@@ -1,7 +1,7 @@
 //! What someone typed into a search box: trimmed, and bounded so that one
 //! search cannot ask the index for a book.
 
-use std::fmt;
+use super::text_type::text_type;
 
 pub const SEARCH_MAX_CHARS: usize = 100;
 
@@ -23,17 +23,9 @@ impl SearchText {
         }
         Ok((!text.is_empty()).then(|| SearchText(text.to_owned())))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for SearchText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_type!(SearchText);
 
 #[cfg(test)]
 mod tests {

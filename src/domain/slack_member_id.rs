@@ -1,7 +1,7 @@
 //! A Slack member ID (`U` and letters and digits), so a service-level
 //! message can mention a person as `<@U…>` (SPEC §11).
 
-use std::fmt;
+use super::text_type::text_type;
 
 const MAX_LENGTH: usize = 32;
 
@@ -29,21 +29,13 @@ impl SlackMemberId {
         Ok(Some(SlackMemberId(text.to_owned())))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// `<@U…>`: Slack's mention markup.
     pub fn mention(&self) -> String {
         format!("<@{}>", self.0)
     }
 }
 
-impl fmt::Display for SlackMemberId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_type!(SlackMemberId);
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,8 @@
 //! Track statuses and the case's Open/Closed state (SPEC §2.3).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
+
+use super::code_enum::code_enum;
 
 /// A stored status value that is not one of ours (a database or query
 /// string that does not parse).
@@ -22,62 +22,30 @@ impl StatusError {
     }
 }
 
-/// The cancellation track of a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[derive(diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum CancellationStatus {
-    /// A save task is open (C2A over the limit, C3).
-    AwaitingSaveCall,
-    /// The agent is to send the C2 reply (decided C2, or the save call
-    /// ended "Not saved").
-    ReplyToSend,
-    /// The agent marked the reply sent. Final.
-    Cancelled,
-    /// The save call ended "Saved". Final.
-    Retained,
-    /// The agent withdrew the case. Final.
-    Withdrawn,
+code_enum! {
+    /// The cancellation track of a case; the labels are the exact words of
+    /// SPEC §2.3.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub enum CancellationStatus {
+        /// A save task is open (C2A over the limit, C3).
+        AwaitingSaveCall => "awaiting_save_call", "Awaiting save call";
+        /// The agent is to send the C2 reply (decided C2, or the save call
+        /// ended "Not saved").
+        ReplyToSend => "reply_to_send", "Reply to send";
+        /// The agent marked the reply sent. Final.
+        Cancelled => "cancelled", "Cancelled";
+        /// The save call ended "Saved". Final.
+        Retained => "retained", "Retained";
+        /// The agent withdrew the case. Final.
+        Withdrawn => "withdrawn", "Withdrawn";
+    }
+    refused(value) -> StatusError { StatusError::new("cancellation status", value) }
 }
 
 impl CancellationStatus {
-    pub const ALL: [CancellationStatus; 5] = [
-        CancellationStatus::AwaitingSaveCall,
-        CancellationStatus::ReplyToSend,
-        CancellationStatus::Cancelled,
-        CancellationStatus::Retained,
-        CancellationStatus::Withdrawn,
-    ];
-
-    pub fn parse(value: &str) -> Result<CancellationStatus, StatusError> {
-        CancellationStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == value)
-            .ok_or_else(|| StatusError::new("cancellation status", value))
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CancellationStatus::AwaitingSaveCall => "awaiting_save_call",
-            CancellationStatus::ReplyToSend => "reply_to_send",
-            CancellationStatus::Cancelled => "cancelled",
-            CancellationStatus::Retained => "retained",
-            CancellationStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// The exact words of SPEC §2.3.
-    pub fn label(self) -> &'static str {
-        match self {
-            CancellationStatus::AwaitingSaveCall => "Awaiting save call",
-            CancellationStatus::ReplyToSend => "Reply to send",
-            CancellationStatus::Cancelled => "Cancelled",
-            CancellationStatus::Retained => "Retained",
-            CancellationStatus::Withdrawn => "Withdrawn",
-        }
-    }
-
     pub fn is_final(self) -> bool {
         matches!(
             self,
@@ -88,84 +56,44 @@ impl CancellationStatus {
     }
 }
 
-impl fmt::Display for CancellationStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+code_enum! {
+    /// The refund track of a case; the labels are the exact words of SPEC
+    /// §2.3.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub enum RefundStatus {
+        /// In Heather's queue (shown as "Billing / Billing in progress").
+        BillingInProgress => "billing_in_progress", "Billing in progress";
+        /// Billing marked the refund issued. Final.
+        RefundIssued => "refund_issued", "Refund issued";
+        /// Billing denied the refund with a reason. Final.
+        RefundDenied => "refund_denied", "Refund denied";
+        /// The agent withdrew the case before billing acted. Final.
+        Withdrawn => "withdrawn", "Withdrawn";
     }
-}
-
-/// The refund track of a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[derive(diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-pub enum RefundStatus {
-    /// In Heather's queue (shown as "Billing / Billing in progress").
-    BillingInProgress,
-    /// Billing marked the refund issued. Final.
-    RefundIssued,
-    /// Billing denied the refund with a reason. Final.
-    RefundDenied,
-    /// The agent withdrew the case before billing acted. Final.
-    Withdrawn,
+    refused(value) -> StatusError { StatusError::new("refund status", value) }
 }
 
 impl RefundStatus {
-    pub const ALL: [RefundStatus; 4] = [
-        RefundStatus::BillingInProgress,
-        RefundStatus::RefundIssued,
-        RefundStatus::RefundDenied,
-        RefundStatus::Withdrawn,
-    ];
-
-    pub fn parse(value: &str) -> Result<RefundStatus, StatusError> {
-        RefundStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == value)
-            .ok_or_else(|| StatusError::new("refund status", value))
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RefundStatus::BillingInProgress => "billing_in_progress",
-            RefundStatus::RefundIssued => "refund_issued",
-            RefundStatus::RefundDenied => "refund_denied",
-            RefundStatus::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// The exact words of SPEC §2.3.
-    pub fn label(self) -> &'static str {
-        match self {
-            RefundStatus::BillingInProgress => "Billing in progress",
-            RefundStatus::RefundIssued => "Refund issued",
-            RefundStatus::RefundDenied => "Refund denied",
-            RefundStatus::Withdrawn => "Withdrawn",
-        }
-    }
-
     pub fn is_final(self) -> bool {
         !matches!(self, RefundStatus::BillingInProgress)
     }
 }
 
-impl fmt::Display for RefundStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+code_enum! {
+    /// Whether a case still needs work.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum CaseState {
+        Open => "open", "Open";
+        Closed => "closed", "Closed";
     }
-}
-
-/// Whether a case still needs work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseState {
-    Open,
-    Closed,
+    refused(value) -> StatusError { StatusError::new("case state", value) }
 }
 
 impl CaseState {
-    pub const ALL: [CaseState; 2] = [CaseState::Open, CaseState::Closed];
-
     /// A case is Closed when every track it has is final, Open otherwise
     /// (SPEC §2.3). A case always has at least one track; with none, there
     /// is nothing left to do and it counts as Closed.
@@ -177,33 +105,6 @@ impl CaseState {
         } else {
             CaseState::Open
         }
-    }
-
-    pub fn parse(value: &str) -> Result<CaseState, StatusError> {
-        CaseState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == value)
-            .ok_or_else(|| StatusError::new("case state", value))
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseState::Open => "open",
-            CaseState::Closed => "closed",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CaseState::Open => "Open",
-            CaseState::Closed => "Closed",
-        }
-    }
-}
-
-impl fmt::Display for CaseState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
     }
 }
 

@@ -1,6 +1,6 @@
 //! A sign-in name: what staff type into "Username".
 
-use std::fmt;
+use super::text_type::text_type;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Username(String);
@@ -33,17 +33,9 @@ impl Username {
         }
         Ok(Username(name))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for Username {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_type!(Username);
 
 /// A staff member's full name as shown in the app ("Riley").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,11 +65,9 @@ impl FullName {
         }
         Ok(FullName(name.to_owned()))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
+
+text_type!(FullName);
 
 #[cfg(test)]
 mod tests {

@@ -19,7 +19,7 @@ use super::slack::{AttemptResult, backoff, classify_response};
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::models::case_events;
-use crate::db::models::outbox::{self, OutboxRow};
+use crate::db::models::outbox::{self, OutboxRow, Settlement};
 use crate::db::{Db, DbError};
 use crate::domain::EventKind;
 use crate::state::AppState;
@@ -193,58 +193,29 @@ impl OutboxWorker {
     async fn record(&self, message: &OutboxRow, result: AttemptResult) -> anyhow::Result<()> {
         let (id, case_id, attempt) = (message.id, message.case_id, message.attempts);
         let now = self.clock.unix();
-        let (update, log_line) = match result {
+        let (settlement, log_line) = match result {
             AttemptResult::Delivered => {
                 tracing::info!(outbox_id = %id, case_id = %case_id, attempt, "Slack heads-up delivered");
                 (
-                    Update::Delivered,
+                    Settlement::Delivered { at: now },
                     format!("Delivered to Slack on attempt {attempt}."),
                 )
             }
             AttemptResult::RateLimited { retry_after, error } => {
-                let wait = match retry_after {
-                    Some(after) => seconds(after),
-                    None => self.backoff_seconds(attempt),
-                };
-                tracing::warn!(
-                    outbox_id = %id,
-                    case_id = %case_id,
-                    attempt,
-                    retry_in_seconds = wait,
-                    error,
-                    "Slack is rate-limiting the heads-up"
-                );
+                let wait = retry_after.map_or_else(|| self.backoff_seconds(attempt), seconds);
                 let line = format!(
                     "Attempt {attempt}: Slack is rate-limiting ({error}); trying again in {wait} s."
                 );
-                (
-                    Update::Retry {
-                        at: now + wait,
-                        error,
-                    },
-                    line,
-                )
+                let why = "Slack is rate-limiting the heads-up";
+                retry_later(message, (now, wait), error, why, line)
             }
             AttemptResult::Retry { error } => {
                 let wait = self.backoff_seconds(attempt);
-                tracing::warn!(
-                    outbox_id = %id,
-                    case_id = %case_id,
-                    attempt,
-                    retry_in_seconds = wait,
-                    error,
-                    "Slack heads-up not delivered; will retry"
-                );
                 let line = format!(
                     "Attempt {attempt} did not get through ({error}); trying again in {wait} s."
                 );
-                (
-                    Update::Retry {
-                        at: now + wait,
-                        error,
-                    },
-                    line,
-                )
+                let why = "Slack heads-up not delivered; will retry";
+                retry_later(message, (now, wait), error, why, line)
             }
             AttemptResult::Refused { reason } => {
                 tracing::error!(
@@ -257,18 +228,13 @@ impl OutboxWorker {
                 let line = format!(
                     "Slack refused the heads-up on attempt {attempt}: {reason}. It will not be sent again."
                 );
-                (Update::Failed { reason }, line)
+                (Settlement::Failed { reason }, line)
             }
         };
         self.db
             .write(move |conn| -> anyhow::Result<()> {
-                let changed = match &update {
-                    Update::Delivered => outbox::mark_delivered(conn, id, now)?,
-                    Update::Retry { at, error } => outbox::schedule_retry(conn, id, *at, error)?,
-                    Update::Failed { reason } => outbox::mark_failed(conn, id, reason)?,
-                };
                 // A row no longer pending was settled elsewhere; its log says so.
-                if changed {
+                if outbox::settle(conn, id, &settlement)? {
                     case_events::append(
                         conn,
                         case_id,
@@ -294,11 +260,25 @@ impl OutboxWorker {
     }
 }
 
-/// What an attempt changes in its outbox row.
-enum Update {
-    Delivered,
-    Retry { at: i64, error: String },
-    Failed { reason: String },
+/// A try that did not get through: logged, and the message tried again
+/// `wait` seconds after `now`.
+fn retry_later(
+    message: &OutboxRow,
+    (now, wait): (i64, i64),
+    error: String,
+    why: &str,
+    log_line: String,
+) -> (Settlement, String) {
+    tracing::warn!(
+        outbox_id = %message.id,
+        case_id = %message.case_id,
+        attempt = message.attempts,
+        retry_in_seconds = wait,
+        error,
+        "{why}"
+    );
+    let at = now + wait;
+    (Settlement::Retry { at, error }, log_line)
 }
 
 /// Whole seconds, rounded up: the database keeps unix seconds, and rounding

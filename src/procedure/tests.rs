@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 
-use super::strategies::{any_cents_near_the_limits, any_limit, any_request, any_route};
+use super::strategies::{any_limit, any_request_route_and_amounts};
 use super::*;
 use crate::domain::{
     CancellationRoute, CancellationStatus, CustomerName, Money, RefundAmount, RefundStatus,
@@ -579,10 +579,6 @@ fn the_reply_addresses_the_customer_by_name() {
 
 // ---- properties ------------------------------------------------------------
 
-fn any_cents() -> impl Strategy<Value = i64> {
-    any_cents_near_the_limits(1_000)
-}
-
 fn any_policy() -> impl Strategy<Value = Policy> {
     (1_i64..100, any_limit(), any_limit()).prop_map(|(version, ar, review)| Policy {
         version,
@@ -599,10 +595,7 @@ fn any_rep() -> impl Strategy<Value = Option<RepFacts>> {
 
 prop_compose! {
     fn any_facts()(
-        request in any_request(),
-        route in any_route(),
-        ar in any_cents(),
-        refund in any_cents().prop_map(|c| c.abs().max(1)),
+        (request, route, ar, refund) in any_request_route_and_amounts(1_000),
         rep in any_rep(),
         name in "[A-Za-z][A-Za-z .'-]{0,30}",
     ) -> CaseFacts {

@@ -11,12 +11,11 @@ use crate::format::Formatter;
 use crate::services::FieldErrors;
 use crate::services::account::password::{PasswordChange, change_own_password};
 use crate::services::account::sessions::{SessionSummary, own_sessions, sign_out_others};
-use crate::state::AppState;
-use crate::web::answer::with_flash;
+use crate::web::answer::{run_parsed, with_flash};
 use crate::web::errors::{AppError, Shown, render, see_other};
-use crate::web::extract::{Anyone, Signed};
+use crate::web::extract::Anyone;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 #[derive(Template)]
 #[template(path = "account/password.html")]
@@ -27,25 +26,18 @@ struct PasswordPage {
     errors: FieldErrors,
 }
 
-fn password_page(
-    user: &Signed<Anyone>,
-    session: &TypedSession,
-    shown: Shown,
-) -> Result<HttpResponse, AppError> {
+fn password_page(visit: &Visit, shown: Shown) -> Result<HttpResponse, AppError> {
     let page = PasswordPage {
-        layout: Layout::signed_in(user, session),
-        notice: session.take_flash(),
+        layout: visit.layout(),
+        notice: visit.session.take_flash(),
         error: shown.message,
         errors: shown.errors,
     };
     render(shown.status, &page)
 }
 
-pub async fn password_form(
-    user: Signed<Anyone>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError> {
-    password_page(&user, &session, Shown::nothing())
+pub async fn password_form(visit: VisitBy<Anyone>) -> Result<HttpResponse, AppError> {
+    password_page(&visit, Shown::nothing())
 }
 
 #[derive(Deserialize)]
@@ -74,23 +66,21 @@ impl PasswordForm {
 }
 
 pub async fn change_password(
-    state: web::Data<AppState>,
-    user: Signed<Anyone>,
-    session: TypedSession,
-    form: web::Form<PasswordForm>,
+    visit: VisitBy<Anyone>,
+    web::Form(form): web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let this_session = session.public_id().unwrap_or_default();
-    let result = match form.into_inner().parse() {
-        Ok(change) => change_own_password(&state, user.actor(), change, this_session).await,
-        Err(errors) => Err(errors.into()),
-    };
+    let this_session = visit.session.public_id().unwrap_or_default();
+    let result = run_parsed(form.parse(), |change| {
+        change_own_password(&visit.state, visit.actor(), change, this_session)
+    })
+    .await;
     let notice = |()| "Your password was changed; your other sessions ended.".to_owned();
     with_flash(
-        &session,
+        &visit.session,
         result,
         notice,
         "/account/password",
-        |shown| async { password_page(&user, &session, shown) },
+        |shown| async { password_page(&visit, shown) },
     )
     .await
 }
@@ -104,16 +94,12 @@ struct SessionsPage {
     sessions: Vec<SessionSummary>,
 }
 
-pub async fn sessions(
-    state: web::Data<AppState>,
-    user: Signed<Anyone>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError> {
-    let sessions = own_sessions(&state, user.actor(), session.public_id()).await?;
+pub async fn sessions(visit: VisitBy<Anyone>) -> Result<HttpResponse, AppError> {
+    let sessions = own_sessions(&visit.state, visit.actor(), visit.session.public_id()).await?;
     let page = SessionsPage {
-        layout: Layout::signed_in(&user, &session),
-        fmt: Formatter::for_state(&state),
-        notice: session.take_flash(),
+        layout: visit.layout(),
+        fmt: Formatter::for_state(&visit.state),
+        notice: visit.session.take_flash(),
         sessions,
     };
     render(StatusCode::OK, &page)
@@ -124,14 +110,14 @@ pub async fn sessions(
 pub struct EmptyForm {}
 
 pub async fn end_other_sessions(
-    state: web::Data<AppState>,
-    user: Signed<Anyone>,
-    session: TypedSession,
+    visit: VisitBy<Anyone>,
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let this_session = session.public_id().unwrap_or_default();
-    let ended = sign_out_others(&state, user.actor(), this_session).await?;
+    let this_session = visit.session.public_id().unwrap_or_default();
+    let ended = sign_out_others(&visit.state, visit.actor(), this_session).await?;
     let plural = if ended == 1 { "" } else { "s" };
-    session.set_flash(&format!("{ended} other session{plural} signed out."));
+    visit
+        .session
+        .set_flash(&format!("{ended} other session{plural} signed out."));
     Ok(see_other("/account/sessions"))
 }

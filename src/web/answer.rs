@@ -5,7 +5,7 @@ use std::future::Future;
 
 use actix_web::HttpResponse;
 
-use crate::services::ServiceError;
+use crate::services::{FieldErrors, ServiceError};
 
 use super::errors::{AppError, Shown, shown_again};
 use super::session::TypedSession;
@@ -43,4 +43,19 @@ where
         super::errors::see_other(list)
     };
     answer(result, done, show_again).await
+}
+
+/// Runs `service` on what the form parsed into; a form that did not parse
+/// is refused with its field errors, the way the service refuses.
+pub async fn run_parsed<T, V, Done>(
+    parsed: Result<T, FieldErrors>,
+    service: impl FnOnce(T) -> Done,
+) -> Result<V, ServiceError>
+where
+    Done: Future<Output = Result<V, ServiceError>>,
+{
+    match parsed {
+        Ok(input) => service(input).await,
+        Err(errors) => Err(errors.into()),
+    }
 }

@@ -21,6 +21,7 @@ pub mod queues;
 pub mod reports;
 pub mod session;
 pub mod session_store;
+pub mod visit;
 
 use actix_web::web;
 

@@ -214,23 +214,6 @@ pub fn claim_next_due(
         .map(Some)
 }
 
-/// Records that Slack took the message. Only a pending row changes, so a
-/// delivered row is never picked again.
-pub fn mark_delivered(
-    conn: &mut SqliteConnection,
-    id: OutboxMessageId,
-    now: i64,
-) -> QueryResult<bool> {
-    diesel::update(pending(id))
-        .set((
-            outbox_messages::status.eq(DELIVERED),
-            outbox_messages::delivered_at.eq(now),
-            outbox_messages::last_error.eq(None::<String>),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
-}
-
 /// Message `id` while it is still pending: a delivered or failed row never changes again.
 fn pending(
     id: OutboxMessageId,
@@ -243,35 +226,42 @@ fn pending(
         .filter(outbox_messages::status.eq(PENDING))
 }
 
-/// Records a failed try and when to try again.
-pub fn schedule_retry(
-    conn: &mut SqliteConnection,
-    id: OutboxMessageId,
-    next_attempt_at: i64,
-    error: &str,
-) -> QueryResult<bool> {
-    diesel::update(pending(id))
-        .set((
-            outbox_messages::next_attempt_at.eq(next_attempt_at),
-            outbox_messages::last_error.eq(error),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+/// How a delivery attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settlement {
+    /// Slack took the message: it is never picked again.
+    Delivered { at: i64 },
+    /// A failed try, and when to try again.
+    Retry { at: i64, error: String },
+    /// Slack refused the message for good.
+    Failed { reason: String },
 }
 
-/// Records that Slack refused the message for good.
-pub fn mark_failed(
+/// Records how an attempt ended. Only a pending row changes (a delivered or
+/// failed row never changes again): false when it was no longer pending.
+pub fn settle(
     conn: &mut SqliteConnection,
     id: OutboxMessageId,
-    reason: &str,
+    settlement: &Settlement,
 ) -> QueryResult<bool> {
-    diesel::update(pending(id))
-        .set((
-            outbox_messages::status.eq(FAILED),
-            outbox_messages::last_error.eq(reason),
-        ))
-        .execute(conn)
-        .map(|n| n == 1)
+    use outbox_messages::{delivered_at, last_error, next_attempt_at, status};
+    let row = diesel::update(pending(id));
+    let changed = match settlement {
+        Settlement::Delivered { at } => row
+            .set((
+                status.eq(DELIVERED),
+                delivered_at.eq(at),
+                last_error.eq(None::<String>),
+            ))
+            .execute(conn)?,
+        Settlement::Retry { at, error } => row
+            .set((next_attempt_at.eq(at), last_error.eq(error)))
+            .execute(conn)?,
+        Settlement::Failed { reason } => row
+            .set((status.eq(FAILED), last_error.eq(reason)))
+            .execute(conn)?,
+    };
+    Ok(changed == 1)
 }
 
 /// When the earliest pending message is due, so the worker can sleep until then.

@@ -23,6 +23,8 @@ pub struct ReplyVersionRow {
 }
 
 /// The words of a new version.
+#[derive(Insertable)]
+#[diesel(table_name = reply_versions)]
 pub struct NewReplyVersion<'a> {
     pub greeting: &'a str,
     pub sign_off: &'a str,
@@ -67,12 +69,7 @@ impl ReplyVersionRow {
         diesel::insert_into(reply_versions::table)
             .values((
                 reply_versions::version.eq(next),
-                reply_versions::greeting.eq(words.greeting),
-                reply_versions::sign_off.eq(words.sign_off),
-                reply_versions::exit_survey.eq(words.exit_survey),
-                reply_versions::save_call.eq(words.save_call),
-                reply_versions::credit.eq(words.credit),
-                reply_versions::review.eq(words.review),
+                words,
                 reply_versions::created_by.eq(created_by),
                 reply_versions::created_at.eq(at),
             ))

@@ -40,7 +40,7 @@ pub async fn overview(app: &AppState, actor: Actor) -> Result<Overview, ServiceE
                 active_staff: staff.len() - departed_staff,
                 departed_staff,
                 locked_usernames: locked_usernames(conn, now)?.len(),
-                fallback_owner: StaffRow::fallback_owner(conn)?.map(StaffMember::from),
+                fallback_owner: StaffRow::fallback_owner(conn)?,
                 servers_in_service: ServerRow::active_by_name(conn)?.len(),
                 levels_in_use: LevelRow::active_by_rank(conn)?.len(),
                 policy: policies::current(conn)?,

@@ -22,34 +22,9 @@ use crate::state::AppState;
 
 use super::new_staff::{NewStaffMember, insert_staff};
 
-/// A staff member as the admin screens show them (never their password hash).
-#[derive(Debug, Clone)]
-pub struct StaffMember {
-    pub id: StaffId,
-    pub username: String,
-    pub full_name: String,
-    pub role: Role,
-    pub receives_fallbacks: bool,
-    pub departed_at: Option<i64>,
-    pub last_sign_in_at: Option<i64>,
-    /// SPEC §11: for mentions in service-level messages.
-    pub slack_member_id: Option<String>,
-}
-
-impl From<StaffRow> for StaffMember {
-    fn from(row: StaffRow) -> StaffMember {
-        StaffMember {
-            id: row.id,
-            username: row.username,
-            full_name: row.full_name,
-            role: row.role,
-            receives_fallbacks: row.receives_fallbacks,
-            departed_at: row.departed_at,
-            last_sign_in_at: row.last_sign_in_at,
-            slack_member_id: row.slack_member_id,
-        }
-    }
-}
+/// A staff member as the admin screens show them: the row, which never
+/// holds the password hash.
+pub use crate::db::models::staff::StaffRow as StaffMember;
 
 /// One person in the directory.
 #[derive(Debug, Clone)]
@@ -86,17 +61,16 @@ fn directory_in(conn: &mut SqliteConnection, now: i64) -> Result<StaffDirectory,
         .map(|staff| StaffListItem {
             locked: locked.contains(&staff.username.to_lowercase()),
             open_tasks: tasks.get(&staff.id).copied().unwrap_or(0),
-            staff: staff.into(),
+            staff,
         })
         .collect();
     let retention_owners = StaffRow::by_role(conn, Role::RetentionOwner)?
         .into_iter()
         .filter(|s| s.departed_at.is_none())
-        .map(StaffMember::from)
         .collect();
     Ok(StaffDirectory {
         people,
-        fallback_owner: StaffRow::fallback_owner(conn)?.map(StaffMember::from),
+        fallback_owner: StaffRow::fallback_owner(conn)?,
         retention_owners,
     })
 }
@@ -108,9 +82,7 @@ pub async fn person(
     id: StaffId,
 ) -> Result<StaffMember, ServiceError> {
     actor.require(Role::Admin)?;
-    app.db
-        .read(move |conn| Ok(StaffRow::find(conn, id)?.into()))
-        .await
+    app.db.read(move |conn| Ok(StaffRow::find(conn, id)?)).await
 }
 
 /// "Add staff member": the password is hashed off the workers, then the
@@ -156,22 +128,20 @@ pub async fn reset_password(
         )));
     }
     let hash = app.passwords.hash(password).await?;
-    let now = app.clock.unix();
-    ending(app, Forget::SessionsOf(staff_id), move |conn| {
-        let person = StaffRow::find(conn, staff_id)?;
-        StaffRow::set_password_hash(conn, staff_id, &hash)?;
-        match this_session.as_deref().filter(|_| staff_id == actor.id) {
-            Some(keep) => sessions::end_others_of(conn, staff_id, keep)?,
-            None => sessions::end_all_of(conn, staff_id)?,
-        };
-        let detail = format!(
-            "Reset the password of {} ({})",
-            person.full_name, person.username
-        );
-        admin_audit::record(conn, Some(actor.id), "staff.password_reset", &detail, now)?;
-        Ok(person.into())
-    })
-    .await
+    let reset = audited_change(
+        actor,
+        staff_id,
+        ("staff.password_reset", app.clock.unix()),
+        move |conn, person| {
+            StaffRow::set_password_hash(conn, staff_id, &hash)?;
+            match this_session.as_deref().filter(|_| staff_id == actor.id) {
+                Some(keep) => sessions::end_others_of(conn, staff_id, keep)?,
+                None => sessions::end_all_of(conn, staff_id)?,
+            };
+            Ok(format!("Reset the password of {}", audit_name(person)))
+        },
+    );
+    ending(app, Forget::SessionsOf(staff_id), reset).await
 }
 
 /// "Unlock": the username's failed sign-ins no longer count.
@@ -180,20 +150,51 @@ pub async fn unlock(
     actor: Actor,
     staff_id: StaffId,
 ) -> Result<StaffMember, ServiceError> {
+    change_person(app, actor, staff_id, "staff.unlocked", |conn, person| {
+        login_failures::clear_for_username(conn, &person.username)?;
+        Ok(format!("Unlocked sign-in for {}", audit_name(person)))
+    })
+    .await
+}
+
+/// How the audit log names a person: `Riley Reyes (riley)`.
+pub(super) fn audit_name(person: &StaffMember) -> String {
+    format!("{} ({})", person.full_name, person.username)
+}
+
+/// An admin's change to one person, as one write: the person is found (a
+/// 404 when there is none), `change` changes them and says what the audit
+/// line reads, and the person is read again as changed.
+pub(super) async fn change_person(
+    app: &AppState,
+    actor: Actor,
+    staff_id: StaffId,
+    audit_action: &'static str,
+    change: impl FnOnce(&mut SqliteConnection, &StaffRow) -> Result<String, ServiceError>
+    + Send
+    + 'static,
+) -> Result<StaffMember, ServiceError> {
     actor.require(Role::Admin)?;
     let now = app.clock.unix();
     app.db
-        .write(move |conn| {
-            let person = StaffRow::find(conn, staff_id)?;
-            login_failures::clear_for_username(conn, &person.username)?;
-            let detail = format!(
-                "Unlocked sign-in for {} ({})",
-                person.full_name, person.username
-            );
-            admin_audit::record(conn, Some(actor.id), "staff.unlocked", &detail, now)?;
-            Ok(person.into())
-        })
+        .write(audited_change(actor, staff_id, (audit_action, now), change))
         .await
+}
+
+/// The write of [`change_person`]: the person found, changed, audited and
+/// read again as changed.
+fn audited_change(
+    actor: Actor,
+    staff_id: StaffId,
+    (audit_action, now): (&'static str, i64),
+    change: impl FnOnce(&mut SqliteConnection, &StaffRow) -> Result<String, ServiceError>,
+) -> impl FnOnce(&mut SqliteConnection) -> Result<StaffMember, ServiceError> {
+    move |conn| {
+        let person = StaffRow::find(conn, staff_id)?;
+        let detail = change(conn, &person)?;
+        admin_audit::record(conn, Some(actor.id), audit_action, &detail, now)?;
+        Ok(StaffRow::find(conn, staff_id)?)
+    }
 }
 
 /// What marking someone as departed did.
@@ -224,8 +225,8 @@ pub async fn departure_preview(
             Ok(DeparturePreview {
                 refusal: departure_refusal(conn, actor.id, &person)?,
                 open_tasks: SaveTaskRow::open_count(conn, staff_id)?,
-                fallback_owner: StaffRow::fallback_owner(conn)?.map(StaffMember::from),
-                person: person.into(),
+                fallback_owner: StaffRow::fallback_owner(conn)?,
+                person,
             })
         })
         .await
@@ -315,8 +316,8 @@ fn mark_as_departed_in(
         None => 0,
     };
     let mut detail = format!(
-        "Marked {} ({}) as departed; their sessions ended",
-        person.full_name, person.username
+        "Marked {} as departed; their sessions ended",
+        audit_name(&person)
     );
     if let (Some(owner), true) = (&fallback, tasks_moved > 0) {
         let plural = if tasks_moved == 1 { "" } else { "s" };
@@ -327,9 +328,9 @@ fn mark_as_departed_in(
     }
     admin_audit::record(conn, Some(actor_id), "staff.departed", &detail, now)?;
     Ok(Departure {
-        person: person.into(),
+        person,
         tasks_moved,
-        tasks_to: fallback.map(StaffMember::from),
+        tasks_to: fallback,
     })
 }
 
@@ -360,7 +361,7 @@ fn choose_fallback_owner_in(
     }
     let previous = StaffRow::fallback_owner(conn)?;
     if previous.as_ref().is_some_and(|p| p.id == staff_id) {
-        return Ok(person.into());
+        return Ok(person);
     }
     StaffRow::make_fallback_owner(conn, staff_id)?;
     let detail = match previous {
@@ -371,5 +372,5 @@ fn choose_fallback_owner_in(
         None => format!("{} now receives fallback save tasks", person.full_name),
     };
     admin_audit::record(conn, Some(actor_id), "staff.fallback_owner", &detail, now)?;
-    Ok(person.into())
+    Ok(person)
 }

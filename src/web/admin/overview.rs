@@ -9,9 +9,9 @@ use crate::domain::CaseId;
 use crate::services::admin::overview::{self as admin_overview, AuditLine as AuditRow, Overview};
 use crate::state::AppState;
 use crate::web::errors::{AppError, render};
-use crate::web::extract::{Admins, Signed};
+use crate::web::extract::Admins;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::VisitBy;
 
 use super::when;
 
@@ -52,12 +52,8 @@ struct OverviewPage {
     recent: Vec<AuditLine>,
 }
 
-pub async fn overview(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError> {
-    let mut overview = admin_overview::overview(&state, user.actor()).await?;
+pub async fn overview(visit: VisitBy<Admins>) -> Result<HttpResponse, AppError> {
+    let mut overview = admin_overview::overview(&visit.state, visit.actor()).await?;
     let failed = std::mem::take(&mut overview.failed_deliveries)
         .into_iter()
         .map(|f| FailedLine {
@@ -67,14 +63,14 @@ pub async fn overview(
             last_error: f.last_error.unwrap_or_default(),
             at: when(
                 f.last_attempt_at.unwrap_or(f.created_at),
-                state.settings.timezone,
+                visit.state.settings.timezone,
             ),
         })
         .collect();
-    let recent = audit_lines(std::mem::take(&mut overview.recent_changes), &state);
+    let recent = audit_lines(std::mem::take(&mut overview.recent_changes), &visit.state);
     let page = OverviewPage {
-        layout: Layout::signed_in(&user, &session),
-        notice: session.take_flash(),
+        layout: visit.layout(),
+        notice: visit.session.take_flash(),
         overview,
         failed,
         recent,
@@ -97,16 +93,14 @@ pub struct AuditQuery {
 }
 
 pub async fn audit(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
     let before = query.into_inner().before;
-    let (rows, next) = admin_overview::audit_page(&state, user.actor(), before).await?;
+    let (rows, next) = admin_overview::audit_page(&visit.state, visit.actor(), before).await?;
     let page = AuditPage {
-        layout: Layout::signed_in(&user, &session),
-        lines: audit_lines(rows, &state),
+        layout: visit.layout(),
+        lines: audit_lines(rows, &visit.state),
         next,
     };
     render(StatusCode::OK, &page)

@@ -8,12 +8,11 @@ use crate::domain::Money;
 use crate::procedure::Policy;
 use crate::services::FieldErrors;
 use crate::services::admin::policy::{PolicyVersionLine, policy_history, save_policy};
-use crate::state::AppState;
-use crate::web::answer::with_flash;
+use crate::web::answer::{run_parsed, with_flash};
 use crate::web::errors::{AppError, Shown, render};
-use crate::web::extract::{Admins, Signed};
+use crate::web::extract::Admins;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 use super::draft::{DraftFields, prefill, route_choices};
 use super::when;
@@ -59,16 +58,14 @@ struct PolicyPage {
 }
 
 async fn policy_page(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
+    visit: &Visit,
     shown: Shown,
     typed: Option<PolicyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let screen = policy_history(state, user.actor()).await?;
+    let screen = policy_history(&visit.state, visit.actor()).await?;
     let current = screen.current;
     let draft = DraftFields::start(&current, &screen.draft_levels, screen.period);
-    let zone = state.settings.timezone;
+    let zone = visit.state.settings.timezone;
     let history = screen
         .history
         .into_iter()
@@ -79,8 +76,8 @@ async fn policy_page(
         refund_review_limit: prefill(current.refund_review_limit),
     });
     let page = PolicyPage {
-        layout: Layout::signed_in(user, session),
-        notice: session.take_flash(),
+        layout: visit.layout(),
+        notice: visit.session.take_flash(),
         error: shown.message,
         current,
         history,
@@ -93,12 +90,8 @@ async fn policy_page(
     render(shown.status, &page)
 }
 
-pub async fn show(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError> {
-    policy_page(&state, &user, &session, Shown::nothing(), None).await
+pub async fn show(visit: VisitBy<Admins>) -> Result<HttpResponse, AppError> {
+    policy_page(&visit, Shown::nothing(), None).await
 }
 
 #[derive(Deserialize, Clone)]
@@ -121,24 +114,21 @@ impl PolicyForm {
 }
 
 pub async fn save(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-    form: web::Form<PolicyForm>,
+    visit: VisitBy<Admins>,
+    web::Form(form): web::Form<PolicyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    let result = match form.parse() {
-        Ok((ar, refund)) => save_policy(&state, user.actor(), ar, refund).await,
-        Err(errors) => Err(errors.into()),
-    };
+    let result = run_parsed(form.parse(), |(ar, refund)| {
+        save_policy(&visit.state, visit.actor(), ar, refund)
+    })
+    .await;
     let notice = |saved: Policy| {
         format!(
             "Policy version {} saved: new cases use it, old cases keep theirs.",
             saved.version
         )
     };
-    with_flash(&session, result, notice, "/admin/policy", |shown| {
-        policy_page(&state, &user, &session, shown, Some(form))
+    with_flash(&visit.session, result, notice, "/admin/policy", |shown| {
+        policy_page(&visit, shown, Some(form))
     })
     .await
 }

@@ -10,12 +10,11 @@ use crate::services::FieldErrors;
 use crate::services::admin::policy::policy_history;
 use crate::services::admin::replay::tally::ReplaySummary;
 use crate::services::admin::replay::{Preview, preview_draft, save_draft};
-use crate::state::AppState;
-use crate::web::answer::with_flash;
+use crate::web::answer::{run_parsed, with_flash};
 use crate::web::errors::{AppError, Shown, render, shown_again};
-use crate::web::extract::{Admins, Signed};
+use crate::web::extract::Admins;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 use super::draft::{DraftFields, DraftForm, route_choices};
 
@@ -60,17 +59,15 @@ impl Replayed {
 
 /// The preview of `form`'s draft, or the form again with why it was refused.
 async fn preview_page(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
+    visit: &Visit,
     shown: Shown,
     form: DraftForm,
 ) -> Result<HttpResponse, AppError> {
-    let result = match form.parse() {
-        Ok((draft, period)) => preview_draft(state, user.actor(), draft, period).await,
-        Err(errors) => Err(errors.into()),
-    };
-    let layout = Layout::signed_in(user, session);
+    let result = run_parsed(form.parse(), |(draft, period)| {
+        preview_draft(&visit.state, visit.actor(), draft, period)
+    })
+    .await;
+    let layout = visit.layout();
     let page = match result {
         Ok(preview) => {
             let draft = DraftFields::previewed(&preview);
@@ -79,7 +76,7 @@ async fn preview_page(
         }
         Err(refusal) => {
             let shown = shown_again(refusal)?;
-            let screen = policy_history(state, user.actor()).await?;
+            let screen = policy_history(&visit.state, visit.actor()).await?;
             let start = DraftFields::start(&screen.current, &screen.draft_levels, screen.period);
             page(layout, shown, DraftFields::typed(&form, start), None)
         }
@@ -106,35 +103,34 @@ fn page(
 
 /// "Preview changes".
 pub async fn preview(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let form = DraftForm::read(query.into_inner())?;
-    preview_page(&state, &user, &session, Shown::nothing(), form).await
+    preview_page(&visit, Shown::nothing(), form).await
 }
 
 /// "Save this policy": the previewed values, or the preview again with why not.
 pub async fn save(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-    form: web::Form<Vec<(String, String)>>,
+    visit: VisitBy<Admins>,
+    web::Form(fields): web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let form = DraftForm::read(form.into_inner())?;
-    let result = match (form.parse(), form.based_on()) {
-        (Ok((draft, _)), Ok(based_on)) => save_draft(&state, user.actor(), draft, based_on).await,
-        (Err(errors), _) | (_, Err(errors)) => Err(errors.into()),
-    };
+    let form = DraftForm::read(fields)?;
+    let parsed = form
+        .parse()
+        .and_then(|(draft, _)| Ok((draft, form.based_on()?)));
+    let result = run_parsed(parsed, |(draft, based_on)| {
+        save_draft(&visit.state, visit.actor(), draft, based_on)
+    })
+    .await;
     let notice = |saved: Policy| {
         format!(
             "Policy version {} saved from the preview: new cases use it, old cases keep theirs.",
             saved.version
         )
     };
-    with_flash(&session, result, notice, "/admin/policy", |shown| {
-        preview_page(&state, &user, &session, shown, form.clone())
+    with_flash(&visit.session, result, notice, "/admin/policy", |shown| {
+        preview_page(&visit, shown, form.clone())
     })
     .await
 }

@@ -14,9 +14,9 @@ use crate::services::{Actor, FieldErrors, ServiceError};
 use crate::state::AppState;
 use crate::web::answer::with_flash;
 use crate::web::errors::{AppError, Shown, render};
-use crate::web::extract::{Admins, Signed};
+use crate::web::extract::Admins;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 use super::{EmptyForm, when};
 
@@ -114,17 +114,15 @@ pub enum Target<T: ReferenceScreen> {
 }
 
 pub async fn reference_page<T: ReferenceScreen>(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
+    visit: &Visit,
     shown: Shown,
     target: Target<T>,
 ) -> Result<HttpResponse, AppError>
 where
     T::Id: PartialEq,
 {
-    let rows = reference::list::<T>(state, user.actor()).await?;
-    let zone = state.settings.timezone;
+    let rows = reference::list::<T>(&visit.state, visit.actor()).await?;
+    let zone = visit.state.settings.timezone;
     let (form, form_errors, row_target) = match target {
         Target::Add(typed) => (typed, shown.errors, None),
         Target::Row(id, typed) => (
@@ -139,8 +137,8 @@ where
         .map(|row| Line::new(row, zone, row_target.as_ref()))
         .collect();
     let view = ReferenceView {
-        layout: Layout::signed_in(user, session),
-        notice: session.take_flash(),
+        layout: visit.layout(),
+        notice: visit.session.take_flash(),
         error: shown.message,
         lines,
         form,
@@ -152,9 +150,7 @@ where
 /// A 303 back to the screen with `notice`, or the screen again with the
 /// refusal beside `target`'s form.
 pub async fn after<T: ReferenceScreen, V>(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
+    visit: &Visit,
     result: Result<V, ServiceError>,
     notice: impl FnOnce(V) -> String,
     target: Target<T>,
@@ -162,36 +158,30 @@ pub async fn after<T: ReferenceScreen, V>(
 where
     T::Id: PartialEq,
 {
-    with_flash(session, result, notice, T::PATH, |shown| {
-        reference_page(state, user, session, shown, target)
+    with_flash(&visit.session, result, notice, T::PATH, |shown| {
+        reference_page(visit, shown, target)
     })
     .await
 }
 
 /// `GET`: the screen.
-pub async fn list<T: ReferenceScreen>(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError>
+pub async fn list<T: ReferenceScreen>(visit: VisitBy<Admins>) -> Result<HttpResponse, AppError>
 where
     T::Id: PartialEq,
 {
-    reference_page::<T>(&state, &user, &session, Shown::nothing(), Target::Page).await
+    reference_page::<T>(&visit, Shown::nothing(), Target::Page).await
 }
 
 /// "Retire": old cases keep the item, new cases cannot choose it.
 pub async fn retire<T: ReferenceScreen>(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     path: web::Path<T::Id>,
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError>
 where
     T::Id: PartialEq,
 {
-    let result = reference::retire::<T>(&state, user.actor(), path.into_inner()).await;
+    let result = reference::retire::<T>(&visit.state, visit.actor(), path.into_inner()).await;
     let notice = |item: T| {
         let noun = T::NOUN;
         let capitalised = noun[..1].to_uppercase() + &noun[1..];
@@ -200,54 +190,33 @@ where
             item.name()
         )
     };
-    after::<T, T>(&state, &user, &session, result, notice, Target::Page).await
+    after::<T, T>(&visit, result, notice, Target::Page).await
 }
 
 /// "Add …": a 303 with the notice, or the page again with the refusal
 /// beside the add form.
 pub async fn add<T: ReferenceScreen>(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-    form: web::Form<T::AddForm>,
+    visit: VisitBy<Admins>,
+    web::Form(form): web::Form<T::AddForm>,
 ) -> Result<HttpResponse, AppError>
 where
     T::Id: PartialEq,
 {
-    let form = form.into_inner();
-    let result = T::add(&state, user.actor(), &form).await;
-    after(
-        &state,
-        &user,
-        &session,
-        result,
-        |notice| notice,
-        Target::<T>::Add(form),
-    )
-    .await
+    let result = T::add(&visit.state, visit.actor(), &form).await;
+    after(&visit, result, |notice| notice, Target::<T>::Add(form)).await
 }
 
 /// A row's change form; a row that does not exist is 404, whatever was typed.
 pub async fn change<T: ReferenceScreen>(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     path: web::Path<T::Id>,
-    form: web::Form<T::RowForm>,
+    web::Form(form): web::Form<T::RowForm>,
 ) -> Result<HttpResponse, AppError>
 where
     T::Id: PartialEq,
 {
-    let (id, form) = (path.into_inner(), form.into_inner());
-    reference::find::<T>(&state, user.actor(), id).await?;
-    let result = T::change(&state, user.actor(), id, &form).await;
-    after(
-        &state,
-        &user,
-        &session,
-        result,
-        |notice| notice,
-        Target::<T>::Row(id, form),
-    )
-    .await
+    let id = path.into_inner();
+    reference::find::<T>(&visit.state, visit.actor(), id).await?;
+    let result = T::change(&visit.state, visit.actor(), id, &form).await;
+    after(&visit, result, |notice| notice, Target::<T>::Row(id, form)).await
 }

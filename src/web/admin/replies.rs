@@ -11,12 +11,11 @@ use crate::services::FieldErrors;
 use crate::services::admin::replies::{
     RepliesVersionLine, ReplyPreview, preview_replies, replies_history, save_replies,
 };
-use crate::state::AppState;
-use crate::web::answer::with_flash;
+use crate::web::answer::{run_parsed, with_flash};
 use crate::web::errors::{AppError, Shown, render, shown_again};
-use crate::web::extract::{Admins, Signed};
+use crate::web::extract::Admins;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 use super::when;
 
@@ -94,17 +93,15 @@ fn version_line(row: RepliesVersionLine, zone: chrono_tz::Tz) -> VersionLine {
 
 /// The page with the words in force, or `typed` as typed, and `previews`.
 async fn replies_page(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
+    visit: &Visit,
     shown: Shown,
     (typed, previews): (Option<ReplyTemplates>, Vec<ReplyPreview>),
 ) -> Result<HttpResponse, AppError> {
-    let (current, rows) = replies_history(state, user.actor()).await?;
-    let zone = state.settings.timezone;
+    let (current, rows) = replies_history(&visit.state, visit.actor()).await?;
+    let zone = visit.state.settings.timezone;
     let page = RepliesPage {
-        layout: Layout::signed_in(user, session),
-        notice: session.take_flash(),
+        layout: visit.layout(),
+        notice: visit.session.take_flash(),
         error: shown.message,
         current_version: current.version,
         fields: fields_of(typed.as_ref().unwrap_or(&current.templates)),
@@ -115,19 +112,8 @@ async fn replies_page(
     render(shown.status, &page)
 }
 
-pub async fn show(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError> {
-    replies_page(
-        &state,
-        &user,
-        &session,
-        Shown::nothing(),
-        (None, Vec::new()),
-    )
-    .await
+pub async fn show(visit: VisitBy<Admins>) -> Result<HttpResponse, AppError> {
+    replies_page(&visit, Shown::nothing(), (None, Vec::new())).await
 }
 
 #[derive(Deserialize)]
@@ -171,43 +157,38 @@ impl RepliesForm {
 
 /// "Preview": the replies for an example customer; nothing is written.
 pub async fn preview(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-    form: web::Form<RepliesForm>,
+    visit: VisitBy<Admins>,
+    web::Form(form): web::Form<RepliesForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (typed, parsed) = form.into_inner().parse();
-    let result = match parsed {
-        Ok(templates) => preview_replies(&state, user.actor(), templates).await,
-        Err(errors) => Err(errors.into()),
-    };
-    let (shown, previews) = match result {
+    let (typed, parsed) = form.parse();
+    let previews = run_parsed(parsed, |templates| {
+        preview_replies(&visit.state, visit.actor(), templates)
+    });
+    let (shown, previews) = match previews.await {
         Ok(previews) => (Shown::nothing(), previews),
         Err(error) => (shown_again(error)?, Vec::new()),
     };
-    replies_page(&state, &user, &session, shown, (Some(typed), previews)).await
+    replies_page(&visit, shown, (Some(typed), previews)).await
 }
 
 /// "Save replies": a new version; new cases are written with it.
 pub async fn save(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-    form: web::Form<RepliesForm>,
+    visit: VisitBy<Admins>,
+    web::Form(form): web::Form<RepliesForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (typed, parsed) = form.into_inner().parse();
-    let result = match parsed {
-        Ok(templates) => save_replies(&state, user.actor(), templates).await,
-        Err(errors) => Err(errors.into()),
-    };
+    let (typed, parsed) = form.parse();
+    let result = run_parsed(parsed, |templates| {
+        save_replies(&visit.state, visit.actor(), templates)
+    })
+    .await;
     let notice = |saved: Replies| {
         format!(
             "Replies version {} saved: new cases use it, old cases keep their words.",
             saved.version
         )
     };
-    with_flash(&session, result, notice, "/admin/replies", |shown| {
-        replies_page(&state, &user, &session, shown, (Some(typed), Vec::new()))
+    with_flash(&visit.session, result, notice, "/admin/replies", |shown| {
+        replies_page(&visit, shown, (Some(typed), Vec::new()))
     })
     .await
 }

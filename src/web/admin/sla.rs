@@ -8,12 +8,11 @@ use serde::Deserialize;
 use crate::domain::{ServiceLevels, ServiceLevelsForm, WorkingDays, WorkingHoursForm};
 use crate::services::FieldErrors;
 use crate::services::admin::service_levels::{current, save};
-use crate::state::AppState;
 use crate::web::answer::with_flash;
 use crate::web::errors::{AppError, Shown, render};
-use crate::web::extract::{Admins, Signed};
+use crate::web::extract::Admins;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 /// The form's day checkboxes: field name, label, day.
 const DAYS: [(&str, &str, Weekday); 7] = [
@@ -48,33 +47,27 @@ impl SlaPage {
 }
 
 async fn sla_page(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
+    visit: &Visit,
     shown: Shown,
     typed: Option<SlaForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = match typed {
         Some(form) => form,
-        None => SlaForm::from(&current(state, user.actor()).await?),
+        None => SlaForm::from(&current(&visit.state, visit.actor()).await?),
     };
     let page = SlaPage {
-        layout: Layout::signed_in(user, session),
-        notice: session.take_flash(),
+        layout: visit.layout(),
+        notice: visit.session.take_flash(),
         error: shown.message,
         form,
         errors: shown.errors,
-        zone: state.settings.timezone.name().to_owned(),
+        zone: visit.state.settings.timezone.name().to_owned(),
     };
     render(shown.status, &page)
 }
 
-pub async fn show(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError> {
-    sla_page(&state, &user, &session, Shown::nothing(), None).await
+pub async fn show(visit: VisitBy<Admins>) -> Result<HttpResponse, AppError> {
+    sla_page(&visit, Shown::nothing(), None).await
 }
 
 /// The form as posted: a ticked day is present, an unticked one absent.
@@ -162,18 +155,15 @@ impl From<&ServiceLevels> for SlaForm {
 }
 
 pub async fn save_levels(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-    form: web::Form<SlaForm>,
+    visit: VisitBy<Admins>,
+    web::Form(form): web::Form<SlaForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
-    let result = save(&state, user.actor(), &form.parsed()).await;
+    let result = save(&visit.state, visit.actor(), &form.parsed()).await;
     let notice = |_: ServiceLevels| {
         "Service levels saved: new save tasks and refunds get their due times from them.".to_owned()
     };
-    with_flash(&session, result, notice, "/admin/sla", |shown| {
-        sla_page(&state, &user, &session, shown, Some(form))
+    with_flash(&visit.session, result, notice, "/admin/sla", |shown| {
+        sla_page(&visit, shown, Some(form))
     })
     .await
 }

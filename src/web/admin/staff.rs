@@ -11,13 +11,12 @@ use crate::services::admin::new_staff::NewStaffMember;
 use crate::services::admin::staff::{
     self as admin_staff, Departure, DeparturePreview, StaffDirectory, StaffListItem, StaffMember,
 };
-use crate::state::AppState;
-use crate::web::answer::with_flash;
+use crate::web::answer::{run_parsed, with_flash};
 use crate::web::client_address::client_address;
 use crate::web::errors::{AppError, Shown, render};
-use crate::web::extract::{Admins, Signed};
+use crate::web::extract::Admins;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 use super::{EmptyForm, when};
 
@@ -90,21 +89,9 @@ impl StaffPage {
     }
 }
 
-async fn staff_page(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
-    shown: Shown,
-    form: AddForm,
-) -> Result<HttpResponse, AppError> {
-    staff_page_with(state, user, session, shown, form, None).await
-}
-
 /// The staff page, with a refused Slack member ID shown again in its row.
-pub(super) async fn staff_page_with(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
+pub(super) async fn staff_page(
+    visit: &Visit,
     shown: Shown,
     form: AddForm,
     slack_row: Option<(StaffId, String)>,
@@ -113,15 +100,15 @@ pub(super) async fn staff_page_with(
         people,
         fallback_owner,
         retention_owners,
-    } = admin_staff::directory(state, user.actor()).await?;
-    let zone = state.settings.timezone;
+    } = admin_staff::directory(&visit.state, visit.actor()).await?;
+    let zone = visit.state.settings.timezone;
     let people = people
         .into_iter()
         .map(|p| PersonLine::new(p, zone))
         .collect();
     let page = StaffPage {
-        layout: Layout::signed_in(user, session),
-        notice: session.take_flash(),
+        layout: visit.layout(),
+        notice: visit.session.take_flash(),
         error: shown.message,
         people,
         fallback_owner,
@@ -134,19 +121,8 @@ pub(super) async fn staff_page_with(
     render(shown.status, &page)
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-) -> Result<HttpResponse, AppError> {
-    staff_page(
-        &state,
-        &user,
-        &session,
-        Shown::nothing(),
-        AddForm::default(),
-    )
-    .await
+pub async fn list(visit: VisitBy<Admins>) -> Result<HttpResponse, AppError> {
+    staff_page(&visit, Shown::nothing(), AddForm::default(), None).await
 }
 
 #[derive(Deserialize)]
@@ -190,68 +166,55 @@ impl AddStaffForm {
 }
 
 pub async fn add(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
-    form: web::Form<AddStaffForm>,
+    visit: VisitBy<Admins>,
+    web::Form(form): web::Form<AddStaffForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (parsed, typed) = form.into_inner().parse();
-    let result = match parsed {
-        Ok((member, password)) => {
-            let added = format!(
-                "{} was added as {}.",
-                member.full_name.as_str(),
-                member.role.label()
-            );
-            admin_staff::add_staff_member(&state, user.actor(), member, password)
-                .await
-                .map(|_| added)
-        }
-        Err(errors) => Err(errors.into()),
-    };
-    with_flash(
-        &session,
-        result,
-        |notice| notice,
-        "/admin/staff",
-        |shown| staff_page(&state, &user, &session, shown, typed),
-    )
-    .await
+    let (parsed, typed) = form.parse();
+    let result = run_parsed(parsed, |(member, password)| async {
+        let added = format!(
+            "{} was added as {}.",
+            member.full_name.as_str(),
+            member.role.label()
+        );
+        admin_staff::add_staff_member(&visit.state, visit.actor(), member, password)
+            .await
+            .map(|_| added)
+    })
+    .await;
+    after(&visit, result, typed).await
 }
 
-/// A 303 back to the staff list with a notice, or the list again with the refusal.
+/// A 303 back to the staff list with a notice, or the list again with the
+/// refusal (and the add form as typed).
 async fn after(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
+    visit: &Visit,
     result: Result<String, crate::services::ServiceError>,
+    typed: AddForm,
 ) -> Result<HttpResponse, AppError> {
     with_flash(
-        session,
+        &visit.session,
         result,
         |notice| notice,
         "/admin/staff",
-        |shown| staff_page(state, user, session, shown, AddForm::default()),
+        |shown| staff_page(visit, shown, typed, None),
     )
     .await
 }
 
 pub async fn unlock(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     req: HttpRequest,
     path: web::Path<StaffId>,
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let address = client_address(&req);
-    let result = admin_staff::unlock(&state, user.actor(), path.into_inner())
+    let result = admin_staff::unlock(&visit.state, visit.actor(), path.into_inner())
         .await
         .map(|person| {
-            tracing::warn!(username = %user.username, address = %address, unlocked = %person.username, "sign-in unlocked by an admin");
+            tracing::warn!(username = %visit.user.username, address = %address, unlocked = %person.username, "sign-in unlocked by an admin");
             format!("{} can sign in again.", person.full_name)
         });
-    after(&state, &user, &session, result).await
+    after(&visit, result, AddForm::default()).await
 }
 
 #[derive(Deserialize)]
@@ -261,16 +224,14 @@ pub struct FallbackForm {
 }
 
 pub async fn choose_fallback_owner(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     form: web::Form<FallbackForm>,
 ) -> Result<HttpResponse, AppError> {
     let chosen = form.fallback_owner.parse::<StaffId>().ok();
-    let result = admin_staff::choose_fallback_owner(&state, user.actor(), chosen)
+    let result = admin_staff::choose_fallback_owner(&visit.state, visit.actor(), chosen)
         .await
         .map(|person| format!("{} now receives fallback save tasks.", person.full_name));
-    after(&state, &user, &session, result).await
+    after(&visit, result, AddForm::default()).await
 }
 
 #[derive(Template)]
@@ -287,9 +248,7 @@ struct DepartPage {
 /// The confirmation before "Mark as departed": what will happen, or why it
 /// cannot.
 pub async fn confirm_departure(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     path: web::Path<StaffId>,
 ) -> Result<HttpResponse, AppError> {
     let DeparturePreview {
@@ -297,9 +256,9 @@ pub async fn confirm_departure(
         refusal,
         open_tasks,
         fallback_owner,
-    } = admin_staff::departure_preview(&state, user.actor(), path.into_inner()).await?;
+    } = admin_staff::departure_preview(&visit.state, visit.actor(), path.into_inner()).await?;
     let page = DepartPage {
-        layout: Layout::signed_in(&user, &session),
+        layout: visit.layout(),
         role: person.role.label(),
         person,
         refusal,
@@ -326,19 +285,17 @@ fn departure_notice(d: &Departure) -> String {
 }
 
 pub async fn depart(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     req: HttpRequest,
     path: web::Path<StaffId>,
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let address = client_address(&req);
-    let result = admin_staff::mark_as_departed(&state, user.actor(), path.into_inner())
+    let result = admin_staff::mark_as_departed(&visit.state, visit.actor(), path.into_inner())
         .await
         .map(|d| {
             tracing::warn!(
-                username = %user.username,
+                username = %visit.user.username,
                 address = %address,
                 departed = %d.person.username,
                 tasks_moved = d.tasks_moved,
@@ -346,7 +303,7 @@ pub async fn depart(
             );
             departure_notice(&d)
         });
-    after(&state, &user, &session, result).await
+    after(&visit, result, AddForm::default()).await
 }
 
 #[derive(Template)]
@@ -358,16 +315,10 @@ struct PasswordPage {
     errors: FieldErrors,
 }
 
-async fn password_page(
-    state: &AppState,
-    user: &Signed<Admins>,
-    session: &TypedSession,
-    id: StaffId,
-    shown: Shown,
-) -> Result<HttpResponse, AppError> {
-    let person = admin_staff::person(state, user.actor(), id).await?;
+async fn password_page(visit: &Visit, id: StaffId, shown: Shown) -> Result<HttpResponse, AppError> {
+    let person = admin_staff::person(&visit.state, visit.actor(), id).await?;
     let page = PasswordPage {
-        layout: Layout::signed_in(user, session),
+        layout: visit.layout(),
         person,
         error: shown.message,
         errors: shown.errors,
@@ -376,12 +327,10 @@ async fn password_page(
 }
 
 pub async fn password_form(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     path: web::Path<StaffId>,
 ) -> Result<HttpResponse, AppError> {
-    password_page(&state, &user, &session, path.into_inner(), Shown::nothing()).await
+    password_page(&visit, path.into_inner(), Shown::nothing()).await
 }
 
 #[derive(Deserialize)]
@@ -391,27 +340,26 @@ pub struct PasswordForm {
 }
 
 pub async fn reset_password(
-    state: web::Data<AppState>,
-    user: Signed<Admins>,
-    session: TypedSession,
+    visit: VisitBy<Admins>,
     path: web::Path<StaffId>,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let result = match Password::parse(&form.password) {
-        Ok(password) => {
-            admin_staff::reset_password(&state, user.actor(), id, password, session.public_id())
-                .await
-                .map(|person| format!("The password of {} was reset.", person.full_name))
-        }
-        Err(e) => Err(FieldErrors::one("password", e.to_string()).into()),
-    };
+    let parsed =
+        Password::parse(&form.password).map_err(|e| FieldErrors::one("password", e.to_string()));
+    let result = run_parsed(parsed, |password| async {
+        let this_session = visit.session.public_id();
+        admin_staff::reset_password(&visit.state, visit.actor(), id, password, this_session)
+            .await
+            .map(|person| format!("The password of {} was reset.", person.full_name))
+    })
+    .await;
     with_flash(
-        &session,
+        &visit.session,
         result,
         |notice| notice,
         "/admin/staff",
-        |shown| password_page(&state, &user, &session, id, shown),
+        |shown| password_page(&visit, id, shown),
     )
     .await
 }

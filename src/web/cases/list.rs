@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::web::errors::{AppError, render};
 use crate::web::extract::{CaseListers, Exporters, Signed};
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::VisitBy;
 
 use super::Choice;
 
@@ -108,15 +108,13 @@ struct CaseListView {
 }
 
 pub async fn list(
-    state: web::Data<AppState>,
-    user: Signed<CaseListers>,
-    session: TypedSession,
+    visit: VisitBy<CaseListers>,
     req: HttpRequest,
-    params: web::Query<ListParams>,
+    web::Query(params): web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let params = params.into_inner();
+    let app = &visit.state;
     let (page, errors) = match params.query() {
-        Ok(query) => (list_cases(&state, query).await?, FieldErrors::default()),
+        Ok(query) => (list_cases(app, query).await?, FieldErrors::default()),
         Err(errors) => (CaseListPage::empty(), errors),
     };
     let status = if errors.is_empty() {
@@ -124,10 +122,10 @@ pub async fn list(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let exports = matches!(user.role, Role::Billing | Role::Admin);
+    let exports = matches!(visit.user.role, Role::Billing | Role::Admin);
     let view = CaseListView {
-        layout: Layout::signed_in(&user, &session),
-        fmt: Formatter::for_state(&state),
+        layout: visit.layout(),
+        fmt: Formatter::for_state(app),
         next_link: params.next_link(&page),
         export_link: exports.then(|| format!("/cases/export.csv?{}", params.filters())),
         first_page: req.query_string().is_empty() || params.before.is_none(),

@@ -13,13 +13,11 @@ use crate::services::FieldErrors;
 use crate::services::ServiceError;
 use crate::services::cases::actions;
 use crate::services::cases::view::{CaseView, open_case};
-use crate::state::AppState;
 use crate::web::answer::answer;
-use crate::web::current_user::CurrentUser;
 use crate::web::errors::{AppError, Shown, render, see_other};
-use crate::web::extract::{Agents, Anyone, Signed};
+use crate::web::extract::{Agents, Anyone};
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 #[derive(Template)]
 #[template(path = "cases/show.html")]
@@ -71,20 +69,18 @@ impl CasePage {
 
 /// The case page for `user`, with a refused action's messages when given.
 async fn case_page(
-    state: &AppState,
-    user: &CurrentUser,
-    session: &TypedSession,
+    visit: &Visit,
     (case_id, log_before): (CaseId, Option<i32>),
     shown: Shown,
 ) -> Result<CasePage, AppError> {
-    let case = open_case(state, user.actor(), case_id, log_before).await?;
+    let case = open_case(&visit.state, visit.actor(), case_id, log_before).await?;
     Ok(CasePage {
-        layout: Layout::signed_in(user, session),
-        fmt: Formatter::for_state(state),
+        layout: visit.layout(),
+        fmt: Formatter::for_state(&visit.state),
         reply: case.reply_to_send(),
         case,
-        is_agent: user.role == Role::Agent,
-        is_billing: user.role == Role::Billing,
+        is_agent: visit.user.role == Role::Agent,
+        is_billing: visit.user.role == Role::Billing,
         payment_reference: String::new(),
         review_notes: String::new(),
         notice: shown.message,
@@ -102,23 +98,19 @@ pub struct LogQuery {
 }
 
 pub async fn show(
-    state: web::Data<AppState>,
-    user: Signed<Anyone>,
-    session: TypedSession,
+    visit: VisitBy<Anyone>,
     path: web::Path<CaseId>,
     query: web::Query<LogQuery>,
 ) -> Result<HttpResponse, AppError> {
     let at = (path.into_inner(), query.log_before);
-    let page = case_page(&state, &user, &session, at, Shown::nothing()).await?;
+    let page = case_page(&visit, at, Shown::nothing()).await?;
     render(StatusCode::OK, &page)
 }
 
 /// After an action on a case: back to the case, or the case again with
 /// what went wrong and what was typed (`keep` puts it back in its field).
 pub async fn after_action(
-    state: &AppState,
-    user: &CurrentUser,
-    session: &TypedSession,
+    visit: &Visit,
     case_id: CaseId,
     result: Result<(), ServiceError>,
     keep: impl FnOnce(&mut CasePage),
@@ -126,7 +118,7 @@ pub async fn after_action(
     let back = |()| see_other(&format!("/cases/{case_id}"));
     answer(result, back, |shown| async move {
         let status = shown.status;
-        let mut page = case_page(state, user, session, (case_id, None), shown).await?;
+        let mut page = case_page(visit, (case_id, None), shown).await?;
         keep(&mut page);
         render(status, &page)
     })
@@ -141,19 +133,14 @@ pub struct CommentForm {
 }
 
 pub async fn add_comment(
-    state: web::Data<AppState>,
-    user: Signed<Anyone>,
-    session: TypedSession,
+    visit: VisitBy<Anyone>,
     path: web::Path<CaseId>,
     form: web::Form<CommentForm>,
 ) -> Result<HttpResponse, AppError> {
     let case_id = path.into_inner();
     let text = form.into_inner().comment;
-    let result = actions::add_comment(&state, user.actor(), case_id, &text).await;
-    after_action(&state, &user, &session, case_id, result, |page| {
-        page.comment = text
-    })
-    .await
+    let result = actions::add_comment(&visit.state, visit.actor(), case_id, &text).await;
+    after_action(&visit, case_id, result, |page| page.comment = text).await
 }
 
 #[derive(Deserialize)]
@@ -161,15 +148,13 @@ pub async fn add_comment(
 pub struct EmptyForm {}
 
 pub async fn mark_reply_sent(
-    state: web::Data<AppState>,
-    user: Signed<Agents>,
-    session: TypedSession,
+    visit: VisitBy<Agents>,
     path: web::Path<CaseId>,
     _form: web::Form<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let case_id = path.into_inner();
-    let result = actions::mark_reply_sent(&state, user.actor(), case_id).await;
-    after_action(&state, &user, &session, case_id, result, |_| {}).await
+    let result = actions::mark_reply_sent(&visit.state, visit.actor(), case_id).await;
+    after_action(&visit, case_id, result, |_| {}).await
 }
 
 #[derive(Deserialize)]
@@ -180,16 +165,14 @@ pub struct WithdrawForm {
 }
 
 pub async fn withdraw(
-    state: web::Data<AppState>,
-    user: Signed<Agents>,
-    session: TypedSession,
+    visit: VisitBy<Agents>,
     path: web::Path<CaseId>,
     form: web::Form<WithdrawForm>,
 ) -> Result<HttpResponse, AppError> {
     let case_id = path.into_inner();
     let reason = form.into_inner().withdraw_reason;
-    let result = actions::withdraw(&state, user.actor(), case_id, &reason).await;
-    after_action(&state, &user, &session, case_id, result, |page| {
+    let result = actions::withdraw(&visit.state, visit.actor(), case_id, &reason).await;
+    after_action(&visit, case_id, result, |page| {
         page.withdraw_reason = reason
     })
     .await

@@ -8,11 +8,10 @@ use serde::Deserialize;
 
 use crate::format::Formatter;
 use crate::services::cases::waiting_list::{Position, WaitingPage, waiting_page};
-use crate::state::AppState;
 use crate::web::errors::{AppError, render};
-use crate::web::extract::{Agents, Signed};
+use crate::web::extract::Agents;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::VisitBy;
 
 #[derive(Template)]
 #[template(path = "cases/waiting.html")]
@@ -31,16 +30,13 @@ pub struct WaitingQuery {
 }
 
 pub async fn waiting_list(
-    state: web::Data<AppState>,
-    user: Signed<Agents>,
-    session: TypedSession,
-    query: web::Query<WaitingQuery>,
+    visit: VisitBy<Agents>,
+    web::Query(WaitingQuery { after }): web::Query<WaitingQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let after = query.into_inner().after;
-    let page = waiting_page(&state, user.actor(), after).await?;
+    let page = waiting_page(&visit.state, visit.actor(), after).await?;
     let view = WaitingListView {
-        layout: Layout::signed_in(&user, &session),
-        fmt: Formatter::for_state(&state),
+        layout: visit.layout(),
+        fmt: Formatter::for_state(&visit.state),
         page,
         first_page: after.is_none(),
     };

@@ -9,12 +9,11 @@ use crate::domain::{BillingItemId, CaseId};
 use crate::format::Formatter;
 use crate::services::queues::billing;
 use crate::services::queues::lists::{BillingRow, Page, billing_queue};
-use crate::state::AppState;
 use crate::web::cases::show::after_action;
 use crate::web::errors::{AppError, render};
-use crate::web::extract::{BillingStaff, Signed};
+use crate::web::extract::BillingStaff;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::VisitBy;
 
 use super::AfterParam;
 
@@ -28,16 +27,14 @@ struct BillingPage {
 }
 
 pub async fn billing_queue_page(
-    state: web::Data<AppState>,
-    user: Signed<BillingStaff>,
-    session: TypedSession,
+    visit: VisitBy<BillingStaff>,
     query: web::Query<AfterParam<BillingItemId>>,
 ) -> Result<HttpResponse, AppError> {
     let wanted = query.page();
-    let queue = billing_queue(&state, user.actor(), wanted).await?;
+    let queue = billing_queue(&visit.state, visit.actor(), wanted).await?;
     let page = BillingPage {
-        layout: Layout::signed_in(&user, &session),
-        fmt: Formatter::for_state(&state),
+        layout: visit.layout(),
+        fmt: Formatter::for_state(&visit.state),
         queue,
         overdue_only: wanted.overdue_only,
     };
@@ -52,16 +49,14 @@ pub struct IssueForm {
 }
 
 pub async fn issue(
-    state: web::Data<AppState>,
-    user: Signed<BillingStaff>,
-    session: TypedSession,
+    visit: VisitBy<BillingStaff>,
     path: web::Path<CaseId>,
     form: web::Form<IssueForm>,
 ) -> Result<HttpResponse, AppError> {
     let case_id = path.into_inner();
     let reference = form.into_inner().payment_reference;
-    let result = billing::issue_refund(&state, user.actor(), case_id, &reference).await;
-    after_action(&state, &user, &session, case_id, result, |page| {
+    let result = billing::issue_refund(&visit.state, visit.actor(), case_id, &reference).await;
+    after_action(&visit, case_id, result, |page| {
         page.payment_reference = reference
     })
     .await
@@ -77,9 +72,7 @@ pub struct ReviewForm {
 }
 
 pub async fn review(
-    state: web::Data<AppState>,
-    user: Signed<BillingStaff>,
-    session: TypedSession,
+    visit: VisitBy<BillingStaff>,
     path: web::Path<CaseId>,
     form: web::Form<ReviewForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -94,8 +87,8 @@ pub async fn review(
         _ => None,
     };
     let result =
-        billing::review_refund(&state, user.actor(), case_id, approve, &review_notes).await;
-    after_action(&state, &user, &session, case_id, result, |page| {
+        billing::review_refund(&visit.state, visit.actor(), case_id, approve, &review_notes).await;
+    after_action(&visit, case_id, result, |page| {
         page.review_notes = review_notes
     })
     .await

@@ -11,13 +11,11 @@ use crate::services::queues::lists::{Page, QueuePage, TaskQueue, TaskRow, task_q
 use crate::services::queues::save_calls::{CallReport, reassign as reassign_task, record_outcome};
 use crate::services::reports::{MySaveCalls, my_save_calls};
 use crate::services::{FieldErrors, ServiceError};
-use crate::state::AppState;
 use crate::web::answer::answer;
-use crate::web::current_user::CurrentUser;
 use crate::web::errors::{AppError, Shown, render, see_other};
-use crate::web::extract::{RetentionOwners, Signed, TaskWorkers};
+use crate::web::extract::{RetentionOwners, TaskWorkers};
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 use super::AfterParam;
 
@@ -79,9 +77,7 @@ struct Typed {
 }
 
 async fn tasks_page(
-    state: &AppState,
-    user: &CurrentUser,
-    session: &TypedSession,
+    visit: &Visit,
     wanted: QueuePage<SaveTaskId>,
     shown: Shown,
     typed: Typed,
@@ -90,15 +86,15 @@ async fn tasks_page(
         tasks,
         sees_all,
         reassign_to,
-    } = task_queue(state, user.actor(), wanted).await?;
-    let my_save_calls = match user.role {
-        Role::SalesRep => Some(my_save_calls(state, user.actor()).await?),
+    } = task_queue(&visit.state, visit.actor(), wanted).await?;
+    let my_save_calls = match visit.user.role {
+        Role::SalesRep => Some(my_save_calls(&visit.state, visit.actor()).await?),
         _ => None,
     };
     let page = TasksPage {
         my_save_calls,
-        layout: Layout::signed_in(user, session),
-        fmt: Formatter::for_state(state),
+        layout: visit.layout(),
+        fmt: Formatter::for_state(&visit.state),
         tasks,
         overdue_only: wanted.overdue_only,
         sees_all,
@@ -114,28 +110,15 @@ async fn tasks_page(
 }
 
 pub async fn tasks(
-    state: web::Data<AppState>,
-    user: Signed<TaskWorkers>,
-    session: TypedSession,
+    visit: VisitBy<TaskWorkers>,
     query: web::Query<AfterParam<SaveTaskId>>,
 ) -> Result<HttpResponse, AppError> {
-    let shown = Shown::nothing();
-    tasks_page(
-        &state,
-        &user,
-        &session,
-        query.page(),
-        shown,
-        Typed::default(),
-    )
-    .await
+    tasks_page(&visit, query.page(), Shown::nothing(), Typed::default()).await
 }
 
 /// Back to the queue, or the queue again with what went wrong beside the task.
 async fn after_task_action(
-    state: &AppState,
-    user: &CurrentUser,
-    session: &TypedSession,
+    visit: &Visit,
     result: Result<(), ServiceError>,
     typed: Typed,
 ) -> Result<HttpResponse, AppError> {
@@ -147,7 +130,7 @@ async fn after_task_action(
                 after: None,
                 overdue_only: false,
             };
-            tasks_page(state, user, session, first, shown, typed)
+            tasks_page(visit, first, shown, typed)
         },
     )
     .await
@@ -164,9 +147,7 @@ pub struct OutcomeForm {
 }
 
 pub async fn record(
-    state: web::Data<AppState>,
-    user: Signed<TaskWorkers>,
-    session: TypedSession,
+    visit: VisitBy<TaskWorkers>,
     path: web::Path<SaveTaskId>,
     form: web::Form<OutcomeForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -181,14 +162,14 @@ pub async fn record(
         offer: OfferMade::from_form(offer.as_deref()),
         notes: call_notes.clone(),
     };
-    let result = record_outcome(&state, user.actor(), task_id, report).await;
+    let result = record_outcome(&visit.state, visit.actor(), task_id, report).await;
     let typed = Typed {
         task: Some(task_id),
         outcome,
         offer: offer.unwrap_or_default(),
         notes: call_notes,
     };
-    after_task_action(&state, &user, &session, result, typed).await
+    after_task_action(&visit, result, typed).await
 }
 
 #[derive(Deserialize)]
@@ -199,18 +180,16 @@ pub struct ReassignForm {
 }
 
 pub async fn reassign(
-    state: web::Data<AppState>,
-    user: Signed<RetentionOwners>,
-    session: TypedSession,
+    visit: VisitBy<RetentionOwners>,
     path: web::Path<SaveTaskId>,
     form: web::Form<ReassignForm>,
 ) -> Result<HttpResponse, AppError> {
     let task_id = path.into_inner();
     let to = form.assignee_id.parse::<StaffId>().ok();
-    let result = reassign_task(&state, user.actor(), task_id, to).await;
+    let result = reassign_task(&visit.state, visit.actor(), task_id, to).await;
     let typed = Typed {
         task: Some(task_id),
         ..Typed::default()
     };
-    after_task_action(&state, &user, &session, result, typed).await
+    after_task_action(&visit, result, typed).await
 }

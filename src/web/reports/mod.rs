@@ -12,11 +12,10 @@ use askama::Template;
 use crate::domain::reports::GroupBy;
 use crate::services::FieldErrors;
 use crate::services::reports::{ReportFilter, default_period, reports};
-use crate::state::AppState;
 use crate::web::errors::{AppError, render};
-use crate::web::extract::{ReportReaders, Signed};
+use crate::web::extract::ReportReaders;
 use crate::web::layout::Layout;
-use crate::web::session::TypedSession;
+use crate::web::visit::{Visit, VisitBy};
 
 use self::form::ReportForm;
 use self::tables::{CHART_BAR_WIDTH, CHART_LABEL_WIDTH, TableView, Which, csv, views};
@@ -56,27 +55,24 @@ fn page(
 
 /// The tables for a filter, with links to their CSV for the same filter.
 async fn tables_for(
-    state: &AppState,
-    user: &Signed<ReportReaders>,
+    visit: &Visit,
     filter: ReportFilter,
 ) -> Result<(ReportForm, Vec<TableView>), AppError> {
-    let figures = reports(state, user.actor(), filter).await?;
+    let figures = reports(&visit.state, visit.actor(), filter).await?;
     let shown = ReportForm::shown(&filter);
     let tables = views(&figures, filter.group_by, &shown.query());
     Ok((shown, tables))
 }
 
 pub async fn show(
-    state: web::Data<AppState>,
-    user: Signed<ReportReaders>,
-    session: TypedSession,
+    visit: VisitBy<ReportReaders>,
     query: web::Query<ReportForm>,
 ) -> Result<HttpResponse, AppError> {
     let typed = query.into_inner();
-    let layout = Layout::signed_in(&user, &session);
-    match typed.parse(default_period(&state)) {
+    let layout = visit.layout();
+    match typed.parse(default_period(&visit.state)) {
         Ok(filter) => {
-            let (shown, tables) = tables_for(&state, &user, filter).await?;
+            let (shown, tables) = tables_for(&visit, filter).await?;
             page(
                 layout,
                 StatusCode::OK,
@@ -95,16 +91,15 @@ pub async fn show(
 
 /// "Download CSV": one table, for the same filters.
 pub async fn download(
-    state: web::Data<AppState>,
-    user: Signed<ReportReaders>,
+    visit: VisitBy<ReportReaders>,
     path: web::Path<String>,
     query: web::Query<ReportForm>,
 ) -> Result<HttpResponse, AppError> {
     let which = Which::from_csv_path(&path).ok_or(AppError::NotFound)?;
     let filter = query
-        .parse(default_period(&state))
+        .parse(default_period(&visit.state))
         .map_err(AppError::Invalid)?;
-    let (_, tables) = tables_for(&state, &user, filter).await?;
+    let (_, tables) = tables_for(&visit, filter).await?;
     let table = tables
         .iter()
         .find(|t| t.which == which)

@@ -12,7 +12,7 @@ use crate::db::views::replay_cases::ReplayCaseRow;
 use crate::domain::{
     CancellationRoute, CaseId, CustomerName, LevelId, Money, RefundAmount, RequestKind, StaffId,
 };
-use crate::procedure::strategies::{any_cents_near_the_limits, any_limit, any_request, any_route};
+use crate::procedure::strategies::{any_limit, any_request_route_and_amounts};
 use crate::procedure::{
     CaseFacts, Decision, LevelFacts, Policy, RefundFacts, RepFacts, ServerFacts, decide,
 };
@@ -296,16 +296,9 @@ fn the_list_of_changed_cases_stops_at_100_and_the_counts_do_not() {
 
 // ---- properties ------------------------------------------------------------
 
-fn any_cents() -> impl Strategy<Value = i64> {
-    any_cents_near_the_limits(10)
-}
-
 prop_compose! {
     fn any_facts()(
-        request in any_request(),
-        route in any_route(),
-        ar in any_cents(),
-        refund in any_cents().prop_map(|c| c.abs().max(1)),
+        (request, route, ar, refund) in any_request_route_and_amounts(10),
         rep in proptest::option::of(any::<bool>()),
     ) -> CaseFacts {
         let mut f = facts(request, route, ar, refund);
