@@ -101,6 +101,7 @@ impl Application {
             passwords,
             outbox: Default::default(),
             replays: Default::default(),
+            signed_in: Default::default(),
             requests: Default::default(),
         };
         let worker = OutboxWorker::new(&state)?;

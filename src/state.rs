@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::passwords::Passwords;
+use crate::auth::signed_in::SignedInCache;
 use crate::clock::SharedClock;
 use crate::config::Settings;
 use crate::db::Db;
@@ -28,6 +29,10 @@ pub struct AppState {
     /// One policy replay at a time (SPEC §10): it reads every case of a
     /// period, so a second one waits for the first.
     pub replays: OneAtATime,
+    /// Sessions and signed-in people read lately: a page's only trip to the
+    /// database is for its own data (the services keep it and forget what
+    /// an ending makes stale).
+    pub signed_in: Arc<SignedInCache>,
     /// Requests answered, per route pattern, for `/metrics`.
     pub requests: RequestStats,
 }

@@ -4,9 +4,9 @@ use crate::domain::{Role, StaffId};
 use crate::services::Actor;
 use crate::services::account::current_user::SignedInPerson;
 
-/// The signed-in staff member, checked against the database on every
-/// request (`web::extract`): a departed person's live session stops working
-/// at once.
+/// The signed-in staff member, checked on every request (`web::extract`)
+/// against the staff table or the app's memory of it, which departure
+/// clears at once: a departed person's live session stops working at once.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub id: StaffId,

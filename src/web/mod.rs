@@ -49,6 +49,10 @@ fn page_routes() -> Routes {
         ("/cases/new", web::get().to(cases::intake::new_case_form)),
         ("/cases", web::get().to(cases::list::list)),
         ("/cases/export.csv", web::get().to(cases::list::export)),
+        (
+            "/cases/waiting",
+            web::get().to(cases::waiting::waiting_list),
+        ),
         ("/cases/{id}", web::get().to(cases::show::show)),
         ("/tasks", web::get().to(queues::tasks::tasks)),
         (

@@ -70,6 +70,12 @@ impl TypedSession {
 
     /// The notice set by the previous action, once.
     pub fn take_flash(&self) -> Option<String> {
+        // Removing marks the session changed even when there was nothing to
+        // remove, and a changed session is written back: ask first, so a
+        // page without a notice costs no write.
+        if !self.0.contains_key(FLASH_KEY) {
+            return None;
+        }
         self.0.remove_as::<String>(FLASH_KEY).and_then(Result::ok)
     }
 

@@ -3,9 +3,11 @@
 //! The cookie store cannot end a session before it expires; this one can:
 //! sign-out and "Mark as departed" delete rows, and a deleted session is never
 //! brought back by a request that was still in flight (`update` only updates).
+//! A live session is usually served from the app's memory (the services
+//! keep it there and forget it when it ends), so loading one costs no trip
+//! to the database.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
@@ -27,18 +29,12 @@ pub const PUBLIC_ID_KEY: &str = "sid";
 /// Where the session signed in from.
 pub const ADDRESS_KEY: &str = "address";
 
-/// Extending the idle timeout is a write; once a minute is often enough.
-const EXTEND_AT_MOST_EVERY_SECONDS: i64 = 60;
-
 #[derive(Clone)]
 pub struct SqliteSessionStore {
     /// The app the sessions belong to: its database and its clock.
     app: AppState,
     idle: i64,
     absolute: i64,
-    /// Idle expiry as last written, per stored session id: lets `update_ttl`
-    /// skip the write when it was extended less than a minute ago.
-    extended: Arc<Mutex<HashMap<String, i64>>>,
 }
 
 impl SqliteSessionStore {
@@ -47,16 +43,7 @@ impl SqliteSessionStore {
             app,
             idle: idle.as_secs() as i64,
             absolute: absolute.as_secs() as i64,
-            extended: Arc::default(),
         }
-    }
-
-    fn remember_extension(&self, id: &str, idle_expires_at: i64) {
-        let mut extended = self.extended.lock().unwrap_or_else(|e| e.into_inner());
-        if extended.len() > 100_000 {
-            extended.clear();
-        }
-        extended.insert(id.to_owned(), idle_expires_at);
     }
 
     /// The row for session `id` holding `state`, its timeouts counted from now.
@@ -72,11 +59,6 @@ impl SqliteSessionStore {
             idle_expires_at: now + self.idle,
             absolute_expires_at: now + self.absolute,
         })
-    }
-
-    fn forget(&self, id: &str) {
-        let mut extended = self.extended.lock().unwrap_or_else(|e| e.into_inner());
-        extended.remove(id);
     }
 }
 
@@ -111,36 +93,26 @@ impl SessionStore for SqliteSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
         let id = stored_id(session_key);
         let now = self.app.clock.unix();
-        let lookup = id.clone();
         // A session that cannot be read counts as none: the person is asked
         // to sign in, and the page still carries the security headers (an
         // error here would escape every middleware around the sessions).
-        let row = match sessions::find(&self.app, lookup).await {
-            Ok(row) => row,
+        match sessions::find(&self.app, id, now).await {
+            Ok(session) => Ok(session.and_then(|s| serde_json::from_str(&s.state).ok())),
             Err(error) => {
                 tracing::error!(error = ?error, "reading a session failed; treated as signed out");
-                return Ok(None);
+                Ok(None)
             }
-        };
-        let Some(row) = row else { return Ok(None) };
-        if now >= row.idle_expires_at || now >= row.absolute_expires_at {
-            return Ok(None);
         }
-        self.remember_extension(&id, row.idle_expires_at);
-        Ok(serde_json::from_str(&row.state).ok())
     }
 
     async fn save(&self, state: SessionState, _ttl: &Duration) -> Result<SessionKey, SaveError> {
         let key = new_key();
-        let id = stored_id(&key);
         let record = self
-            .record(&id, &state)
+            .record(&stored_id(&key), &state)
             .map_err(|e| SaveError::Serialization(e.into()))?;
-        let idle = record.idle_expires_at;
         sessions::create(&self.app, record)
             .await
             .map_err(|e| SaveError::Other(e.into()))?;
-        self.remember_extension(&id, idle);
         Ok(key)
     }
 
@@ -150,41 +122,25 @@ impl SessionStore for SqliteSessionStore {
         state: SessionState,
         _ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
-        let id = stored_id(&session_key);
         let record = self
-            .record(&id, &state)
+            .record(&stored_id(&session_key), &state)
             .map_err(|e| UpdateError::Serialization(e.into()))?;
-        let idle = record.idle_expires_at;
         // Only a live session is updated: one deleted by sign-out or departure
         // while this request ran stays deleted.
         sessions::update(&self.app, record)
             .await
             .map_err(|e| UpdateError::Other(e.into()))?;
-        self.remember_extension(&id, idle);
         Ok(session_key)
     }
 
     async fn update_ttl(&self, session_key: &SessionKey, _ttl: &Duration) -> anyhow::Result<()> {
-        let id = stored_id(session_key);
         let now = self.app.clock.unix();
-        let idle = now + self.idle;
-        let last = {
-            let extended = self.extended.lock().unwrap_or_else(|e| e.into_inner());
-            extended.get(&id).copied()
-        };
-        if last.is_some_and(|last| idle - last < EXTEND_AT_MOST_EVERY_SECONDS) {
-            return Ok(());
-        }
-        let row_id = id.clone();
-        sessions::extend(&self.app, row_id, now, idle).await?;
-        self.remember_extension(&id, idle);
+        sessions::keep_alive(&self.app, stored_id(session_key), now, now + self.idle).await?;
         Ok(())
     }
 
     async fn delete(&self, session_key: &SessionKey) -> anyhow::Result<()> {
-        let id = stored_id(session_key);
-        self.forget(&id);
-        sessions::end(&self.app, id).await?;
+        sessions::end(&self.app, stored_id(session_key)).await?;
         Ok(())
     }
 }

@@ -17,6 +17,7 @@ const EVERYONE: &[&str] = &[AGENT, SALES_REP, RETENTION_OWNER, BILLING, ADMIN];
 pub const PAGES: &[(&str, &[&str])] = &[
     ("/", EVERYONE),
     ("/cases/new", &[AGENT]),
+    ("/cases/waiting", &[AGENT]),
     ("/cases", &[AGENT, RETENTION_OWNER, BILLING, ADMIN]),
     ("/tasks", &[SALES_REP, RETENTION_OWNER]),
     ("/billing", &[BILLING]),

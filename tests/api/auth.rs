@@ -93,18 +93,6 @@ async fn a_cookie_replayed_after_sign_out_is_refused() {
 }
 
 #[tokio::test]
-async fn a_departed_users_live_session_is_refused_on_its_next_request() {
-    let app = spawn_app().await;
-    let riley = app.signed_in("riley").await;
-    assert_eq!(location(&riley.get("/").await).as_deref(), Some("/tasks"));
-
-    app.execute("UPDATE staff SET departed_at = 1 WHERE username = 'riley'")
-        .unwrap();
-
-    assert_eq!(location(&riley.get("/").await).as_deref(), Some("/login"));
-}
-
-#[tokio::test]
 async fn a_post_without_the_csrf_token_is_403() {
     let app = spawn_app().await;
     let browser = app.signed_in("alex").await;

@@ -179,3 +179,132 @@ async fn the_seeded_ids_the_tests_name_are_the_seeded_rows() {
         );
     }
 }
+
+/// What one connection saw: every statement run, and every statement
+/// prepared into its cache (each SQL text once, the first time).
+#[derive(Default)]
+struct Statements {
+    run: Vec<String>,
+    cached: std::collections::HashSet<String>,
+}
+
+#[tokio::test]
+async fn the_hot_reads_are_prepared_once_and_then_reused() {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::InstrumentationEvent;
+    use retention_desk::db::models::case_events::newest_for_case;
+    use retention_desk::db::models::sessions;
+    use retention_desk::db::models::staff::StaffRow;
+    use retention_desk::db::views::case_list::{CaseListQuery, page};
+    use retention_desk::db::views::queues::{QueueFilter, billing_queue, open_tasks};
+    use retention_desk::domain::{CaseId, CaseState, Role, StaffId};
+    use retention_desk::services::Actor;
+    use retention_desk::services::cases::view::load_case_in;
+    use retention_desk::services::cases::waiting_list::page_in;
+
+    let app = crate::helpers::spawn_app().await;
+    let alex = app.signed_in("alex").await;
+    let case = crate::helpers::NewCase::new()
+        .level(crate::helpers::Level::Smb)
+        .refund("2500", "Charged twice")
+        .submit_for_id(&alex)
+        .await;
+    let agent = Actor {
+        id: StaffId::new(app.staff_id("alex")),
+        role: Role::Agent,
+    };
+    let seen = Arc::new(Mutex::new(Statements::default()));
+    let record = seen.clone();
+    // A connection of its own, so its statement cache starts empty.
+    let mut conn = SqliteConnection::establish(app.settings.database.to_str().unwrap()).unwrap();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        let mut seen = record.lock().unwrap();
+        match event {
+            InstrumentationEvent::StartQuery { query, .. } => {
+                let text = query.to_string();
+                let sql = text.split(" -- binds: ").next().unwrap_or_default();
+                seen.run.push(sql.to_owned());
+            }
+            InstrumentationEvent::CacheQuery { sql, .. } => {
+                seen.cached.insert(sql.to_owned());
+            }
+            _ => {}
+        }
+    });
+    let open = CaseListQuery {
+        state: Some(CaseState::Open),
+        ..CaseListQuery::default()
+    };
+    for _ in 0..2 {
+        let case = CaseId::new(case);
+        load_case_in(&mut conn, case).unwrap();
+        newest_for_case(&mut conn, case, None, 51).unwrap();
+        newest_for_case(&mut conn, case, Some(1_000), 51).unwrap();
+        page(&mut conn, &CaseListQuery::default(), 50).unwrap();
+        page(&mut conn, &open, 50).unwrap();
+        open_tasks(&mut conn, None, QueueFilter::default()).unwrap();
+        billing_queue(&mut conn, QueueFilter::default()).unwrap();
+        sessions::find(&mut conn, "no such session").unwrap();
+        StaffRow::find_optional(&mut conn, agent.id).unwrap();
+        page_in(&mut conn, agent, None, 20).unwrap();
+    }
+    let seen = seen.lock().unwrap();
+    let prepared_each_time: std::collections::BTreeSet<&String> = seen
+        .run
+        .iter()
+        .filter(|sql| !seen.cached.contains(*sql))
+        .collect();
+    assert!(
+        prepared_each_time.is_empty(),
+        "prepared again on every call: {prepared_each_time:#?}"
+    );
+    assert!(seen.run.len() > 20, "the reads ran: {}", seen.run.len());
+}
+
+#[tokio::test]
+async fn the_case_page_and_the_signed_in_lookups_bind_no_limit() {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::InstrumentationEvent;
+    use retention_desk::db::models::case_events::newest_for_case;
+    use retention_desk::db::models::sessions;
+    use retention_desk::db::models::staff::StaffRow;
+    use retention_desk::domain::{CaseId, StaffId};
+    use retention_desk::services::cases::view::load_case_in;
+
+    use crate::helpers::{Level, NewCase, Rep};
+
+    let app = crate::helpers::spawn_app().await;
+    let alex = app.signed_in("alex").await;
+    // A save call, a refund under review and its Slack heads-up: every
+    // lookup of the case page has a row to find.
+    let case = NewCase::new()
+        .level(Level::Professional)
+        .ar("1500")
+        .rep(Rep::Riley)
+        .cancel_and_refund("2500", "Charged twice")
+        .submit_for_id(&alex)
+        .await;
+    let run = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = run.clone();
+    let mut conn = SqliteConnection::establish(app.settings.database.to_str().unwrap()).unwrap();
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            record.lock().unwrap().push(query.to_string());
+        }
+    });
+    let view = load_case_in(&mut conn, CaseId::new(case)).unwrap();
+    assert!(view.save_task.is_some() && view.billing.is_some() && view.slack.is_some());
+    let log = newest_for_case(&mut conn, CaseId::new(case), None, 51).unwrap();
+    assert!(!log.is_empty());
+    sessions::find(&mut conn, "no such session").unwrap();
+    StaffRow::find_optional(&mut conn, StaffId::new(app.staff_id("alex"))).unwrap();
+    let run = run.lock().unwrap();
+    let limited: Vec<&String> = run.iter().filter(|sql| sql.contains("LIMIT")).collect();
+    assert!(
+        limited.is_empty(),
+        "SQLite prepares a statement with a bound LIMIT again on every run: {limited:#?}"
+    );
+    assert!(run.len() >= 8, "the lookups ran: {run:#?}");
+}

@@ -231,16 +231,7 @@ async fn changing_ones_password_ends_the_other_sessions_and_keeps_this_one() {
         assert!(texts(&page, "label").iter().any(|l| l == label), "{label}");
     }
     for weak in ["password123456", "qwertyuiopas"] {
-        let response = here
-            .post(
-                "/account/password",
-                &[
-                    ("current_password", PASSWORD),
-                    ("new_password", weak),
-                    ("repeat_password", weak),
-                ],
-            )
-            .await;
+        let response = here.change_password(PASSWORD, weak).await;
         assert_eq!(
             response.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -250,16 +241,7 @@ async fn changing_ones_password_ends_the_other_sessions_and_keeps_this_one() {
         let reasons = texts(&body, ".field-error");
         assert!(!reasons.is_empty(), "{weak} is refused with a reason");
     }
-    let response = here
-        .post(
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", NEW_PASSWORD),
-                ("repeat_password", NEW_PASSWORD),
-            ],
-        )
-        .await;
+    let response = here.change_password(PASSWORD, NEW_PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&here.get("/").await).as_deref(),

@@ -231,6 +231,19 @@ impl Browser {
             .await
     }
 
+    /// "Change password" on `/account/password`, the new one typed twice.
+    pub async fn change_password(&self, current: &str, new: &str) -> reqwest::Response {
+        self.post(
+            "/account/password",
+            &[
+                ("current_password", current),
+                ("new_password", new),
+                ("repeat_password", new),
+            ],
+        )
+        .await
+    }
+
     /// The session cookie as the browser would send it.
     pub fn cookie_header(&self) -> Option<String> {
         use reqwest::cookie::CookieStore;

@@ -20,4 +20,6 @@ mod replies;
 mod reports;
 mod robustness;
 mod service_levels;
+mod session_cache;
 mod slack;
+mod waiting_list;

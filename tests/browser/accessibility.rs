@@ -84,6 +84,9 @@ async fn agent_pages(audit: &mut Audit, page: &Page) -> (u32, u32, u32) {
     .submit_and_open(page)
     .await;
     audit.check(page, "case page with the refund box").await;
+    audit
+        .visit(page, "/cases/waiting", "the whole waiting list")
+        .await;
     audit.visit(page, "/cases", "case list").await;
     audit
         .visit(page, "/account/password", "change password")

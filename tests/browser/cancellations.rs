@@ -47,6 +47,18 @@ async fn an_essentials_cancellation_shows_c2_and_the_servers_exit_survey_link() 
         "the reply to send carries the survey link: {reply}"
     );
 
+    // The reply waits for Alex above the form until it is marked sent.
+    page.visit("/cases/new").await;
+    let waiting = "section[aria-labelledby=waiting-heading] tbody tr";
+    assert_eq!(
+        page.texts(&format!("{waiting} td:first-child")).await,
+        [format!("Case {case}")]
+    );
+    assert_eq!(
+        page.texts(&format!("{waiting} td:nth-child(4)")).await,
+        ["Reply to send"]
+    );
+
     journey.finish().await;
 }
 

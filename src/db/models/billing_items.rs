@@ -130,7 +130,7 @@ impl BillingItemRow {
         billing_items::table
             .filter(billing_items::case_id.eq(case_id))
             .select(BillingItemRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
@@ -153,7 +153,7 @@ impl BillingItemRow {
         billing_items::table
             .find(id)
             .select(BillingItemRow::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 
     /// Marks the refund issued if it is still in progress and needs no (more)

@@ -1,5 +1,6 @@
 //! The case log: append-only (triggers refuse UPDATE and DELETE).
 
+use diesel::connection::DefaultLoadingMode;
 use diesel::prelude::*;
 
 use crate::db::schema::{case_events, staff};
@@ -47,18 +48,20 @@ pub fn append_line(
 }
 
 /// Up to `limit` entries of one case's log older than `before` (all when
-/// `None`), newest first.
+/// `None`), newest first. One statement for both (no boxing), and the rows
+/// are taken off the case's index until there are enough instead of by a
+/// bound LIMIT (see `db::models`), so it is prepared once per connection.
 pub fn newest_for_case(
     conn: &mut SqliteConnection,
     case_id: CaseId,
     before: Option<i32>,
-    limit: i64,
+    limit: usize,
 ) -> QueryResult<Vec<CaseEventRow>> {
-    let mut query = case_events::table
+    case_events::table
         .left_join(staff::table)
         .filter(case_events::case_id.eq(case_id))
+        .filter(case_events::id.lt(before.unwrap_or(i32::MAX)))
         .order(case_events::id.desc())
-        .limit(limit)
         .select((
             case_events::id,
             case_events::at,
@@ -66,9 +69,7 @@ pub fn newest_for_case(
             case_events::body,
             staff::full_name.nullable(),
         ))
-        .into_boxed();
-    if let Some(before) = before {
-        query = query.filter(case_events::id.lt(before));
-    }
-    query.load(conn)
+        .load_iter::<CaseEventRow, DefaultLoadingMode>(conn)?
+        .take(limit)
+        .collect()
 }

@@ -119,7 +119,7 @@ impl CaseRow {
         cases::table
             .find(id)
             .select(CaseRow::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 
     pub fn insert(conn: &mut SqliteConnection, row: &NewCaseRow) -> QueryResult<CaseId> {

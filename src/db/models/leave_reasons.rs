@@ -34,7 +34,7 @@ impl ReasonRow {
             .find(id)
             .filter(leave_reasons::retired_at.is_null())
             .select(ReasonRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
@@ -42,7 +42,7 @@ impl ReasonRow {
         leave_reasons::table
             .find(id)
             .select(ReasonRow::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 
     /// Every reason, in use first, each group in its order.

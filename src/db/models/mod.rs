@@ -1,5 +1,10 @@
 //! One file per table (or small family of tables): a read struct, an insert
 //! struct, and queries taking the connection first.
+//!
+//! A lookup of one row by its key reads it with `get_result`, not `first`:
+//! `first` adds `LIMIT ?`, and SQLite (3.50) lets a bound LIMIT steer the
+//! plan, so it prepares such a statement again on every execution even
+//! when diesel keeps it cached.
 
 pub mod admin_audit;
 pub mod admin_overview;

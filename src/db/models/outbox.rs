@@ -173,7 +173,9 @@ pub fn delivery_for_case(
         .filter(outbox_messages::channel.eq(SLACK_CHANNEL))
         .order(outbox_messages::id.desc())
         .select(OutboxRow::as_select())
-        .first(conn)
+        // The newest is the first row the case's index gives; no bound
+        // LIMIT, so SQLite keeps the statement prepared (see `db::models`).
+        .get_result(conn)
         .optional()
         .map(|row| row.map(SlackDelivery::from))
 }

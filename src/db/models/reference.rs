@@ -52,7 +52,7 @@ impl LevelRow {
             .find(id)
             .filter(customer_levels::retired_at.is_null())
             .select(LevelRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 }
@@ -74,7 +74,7 @@ impl ServerRow {
             .find(id)
             .filter(servers::retired_at.is_null())
             .select(ServerRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 }
@@ -92,7 +92,7 @@ impl PolicyRow {
         policy_versions::table
             .find(version)
             .select(PolicyRow::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 }
 
@@ -103,7 +103,7 @@ impl LevelRow {
         customer_levels::table
             .find(id)
             .select(LevelRow::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 
     /// Every level, in use first, each group by rank.
@@ -168,7 +168,7 @@ impl ServerRow {
         servers::table
             .find(id)
             .select(ServerRow::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 
     /// Every server, in service first, then by name.

@@ -55,7 +55,7 @@ impl ReplyVersionRow {
         reply_versions::table
             .find(version)
             .select(ReplyVersionRow::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 
     /// Adds the next version after the latest one; returns its number.
@@ -127,7 +127,7 @@ impl NotSavedReplyRow {
         not_saved_replies::table
             .find(case_id)
             .select(NotSavedReplyRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 }

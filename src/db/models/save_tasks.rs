@@ -96,7 +96,7 @@ impl SaveTaskRow {
         save_tasks::table
             .filter(save_tasks::case_id.eq(case_id))
             .select(SaveTaskRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
@@ -126,7 +126,7 @@ impl SaveTaskRow {
         save_tasks::table
             .find(id)
             .select(SaveTaskRow::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 
     /// Closes the task with an outcome if it is still open; false if someone

@@ -8,6 +8,7 @@ use crate::domain::StaffId;
 
 #[derive(Queryable)]
 pub struct StoredSession {
+    pub staff_id: Option<StaffId>,
     pub state: String,
     pub idle_expires_at: i64,
     pub absolute_expires_at: i64,
@@ -29,11 +30,12 @@ pub fn find(conn: &mut SqliteConnection, id: &str) -> QueryResult<Option<StoredS
     sessions::table
         .find(id)
         .select((
+            sessions::staff_id,
             sessions::state,
             sessions::idle_expires_at,
             sessions::absolute_expires_at,
         ))
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -73,6 +75,8 @@ pub fn update_live(conn: &mut SqliteConnection, row: &NewSession<'_>) -> QueryRe
     .execute(conn)
 }
 
+/// Moves a live session's idle timeout later (never earlier: two requests
+/// extending at once leave the later time, as the app's memory does).
 pub fn extend(
     conn: &mut SqliteConnection,
     id: &str,
@@ -82,7 +86,8 @@ pub fn extend(
     diesel::update(
         sessions::table
             .find(id)
-            .filter(sessions::idle_expires_at.gt(now)),
+            .filter(sessions::idle_expires_at.gt(now))
+            .filter(sessions::idle_expires_at.lt(idle_expires_at)),
     )
     .set(sessions::idle_expires_at.eq(idle_expires_at))
     .execute(conn)

@@ -44,7 +44,7 @@ impl StaffRow {
         staff::table
             .find(id)
             .select(StaffRow::as_select())
-            .first(conn)
+            .get_result(conn)
     }
 
     pub fn find_optional(
@@ -61,7 +61,7 @@ impl StaffRow {
         staff::table
             .filter(staff::username.eq(username))
             .select(StaffRow::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
@@ -69,7 +69,7 @@ impl StaffRow {
         staff::table
             .find(id)
             .select(staff::password_hash)
-            .first(conn)
+            .get_result(conn)
     }
 
     pub fn credentials(
@@ -79,7 +79,7 @@ impl StaffRow {
         staff::table
             .filter(staff::username.eq(username))
             .select((staff::id, staff::password_hash, staff::departed_at))
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 

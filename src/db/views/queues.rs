@@ -103,7 +103,7 @@ pub fn open_tasks(
             save_tasks::table
                 .find(id)
                 .select(save_tasks::due_at)
-                .first::<Option<i64>>(conn)
+                .get_result::<Option<i64>>(conn)
                 .optional()?
                 .flatten(),
         )),
@@ -171,7 +171,7 @@ pub fn billing_queue(
             items::table
                 .find(id)
                 .select(items::due_at)
-                .first::<Option<i64>>(conn)
+                .get_result::<Option<i64>>(conn)
                 .optional()?
                 .flatten(),
         )),

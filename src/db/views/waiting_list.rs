@@ -6,9 +6,6 @@ use diesel::prelude::*;
 use crate::db::schema::{billing_items as items, cases};
 use crate::domain::{BillingStatus, CancellationStatus, CaseId, StaffId};
 
-/// At most this many of each kind are read.
-const LIMIT: i64 = 200;
-
 #[derive(Debug, Clone, Queryable)]
 pub struct WaitingRow {
     pub case_id: CaseId,
@@ -17,40 +14,54 @@ pub struct WaitingRow {
     pub since: Option<i64>,
 }
 
-/// The agent's cases whose reply is to be sent, longest waiting first.
+/// Up to `limit` of the agent's cases whose reply is to be sent, longest
+/// waiting first, after `(since, case)` in that order (keyset: a page
+/// costs the same however long the list).
 pub fn replies_to_send(
     conn: &mut SqliteConnection,
     agent: StaffId,
+    (since, case): (i64, CaseId),
+    limit: i64,
 ) -> QueryResult<Vec<WaitingRow>> {
     cases::table
         .filter(cases::submitted_by.eq(agent))
         .filter(cases::cancellation_status.eq(CancellationStatus::ReplyToSend))
-        .order(cases::updated_at.asc())
+        .filter(cases::updated_at.ge(since))
+        .filter(cases::updated_at.gt(since).or(cases::id.gt(case)))
+        .order((cases::updated_at.asc(), cases::id.asc()))
         .select((
             cases::id,
             cases::customer_name,
             cases::account_id,
             cases::updated_at.nullable(),
         ))
-        .limit(LIMIT)
+        .limit(limit)
         .load(conn)
 }
 
-/// The agent's refunds denied since they last opened the case.
-pub fn unseen_denials(conn: &mut SqliteConnection, agent: StaffId) -> QueryResult<Vec<WaitingRow>> {
+/// Up to `limit` of the agent's refunds denied since they last opened the
+/// case, longest waiting first, after `(since, case)` in that order.
+pub fn unseen_denials(
+    conn: &mut SqliteConnection,
+    agent: StaffId,
+    (since, case): (i64, CaseId),
+    limit: i64,
+) -> QueryResult<Vec<WaitingRow>> {
     items::table
         .inner_join(cases::table)
         .filter(cases::submitted_by.eq(agent))
         .filter(items::status.eq(BillingStatus::Denied))
         .filter(items::denial_seen_at.is_null())
-        .order(items::reviewed_at.asc())
+        .filter(items::reviewed_at.ge(since))
+        .filter(items::reviewed_at.gt(since).or(cases::id.gt(case)))
+        .order((items::reviewed_at.asc(), cases::id.asc()))
         .select((
             cases::id,
             cases::customer_name,
             cases::account_id,
             items::reviewed_at,
         ))
-        .limit(LIMIT)
+        .limit(limit)
         .load(conn)
 }
 
@@ -64,7 +75,7 @@ pub fn mark_denial_seen(
     let submitted_by: StaffId = cases::table
         .find(case_id)
         .select(cases::submitted_by)
-        .first(conn)?;
+        .get_result(conn)?;
     if submitted_by != agent {
         return Ok(0);
     }

@@ -2,12 +2,15 @@
 //! current one; every other session of theirs ends, this one goes on.
 
 use crate::auth::passwords::Verdict;
+use crate::auth::signed_in::Forget;
 use crate::db::models::admin_audit;
 use crate::db::models::sessions;
 use crate::db::models::staff::StaffRow;
 use crate::domain::{Password, TypedPassword};
 use crate::services::{Actor, FieldErrors, ServiceError};
 use crate::state::AppState;
+
+use super::sessions::ending;
 
 /// The form as parsed: the new password already passed the rules.
 pub struct PasswordChange {
@@ -44,17 +47,16 @@ pub async fn change_own_password(
     }
     let hash = app.passwords.hash(change.new).await?;
     let now = app.clock.unix();
-    app.db
-        .write(move |conn| {
-            let person = StaffRow::find(conn, staff_id)?;
-            StaffRow::set_password_hash(conn, staff_id, &hash)?;
-            sessions::end_others_of(conn, staff_id, &this_session)?;
-            let detail = format!(
-                "{} ({}) changed their own password; their other sessions ended",
-                person.full_name, person.username
-            );
-            admin_audit::record(conn, Some(staff_id), "staff.password_changed", &detail, now)?;
-            Ok(())
-        })
-        .await
+    ending(app, Forget::SessionsOf(staff_id), move |conn| {
+        let person = StaffRow::find(conn, staff_id)?;
+        StaffRow::set_password_hash(conn, staff_id, &hash)?;
+        sessions::end_others_of(conn, staff_id, &this_session)?;
+        let detail = format!(
+            "{} ({}) changed their own password; their other sessions ended",
+            person.full_name, person.username
+        );
+        admin_audit::record(conn, Some(staff_id), "staff.password_changed", &detail, now)?;
+        Ok(())
+    })
+    .await
 }

@@ -7,12 +7,14 @@ use std::collections::HashSet;
 
 use diesel::SqliteConnection;
 
+use crate::auth::signed_in::Forget;
 use crate::db::models::admin_audit;
 use crate::db::models::login_failures;
 use crate::db::models::save_tasks::SaveTaskRow;
 use crate::db::models::sessions;
 use crate::db::models::staff::StaffRow;
 use crate::domain::{Password, Role, StaffId};
+use crate::services::account::sessions::ending;
 use crate::services::account::sign_in::locked_usernames;
 use crate::services::queues::reassign::reassign_open_tasks;
 use crate::services::{Actor, ServiceError};
@@ -126,11 +128,10 @@ pub async fn reset_password(
         )));
     }
     let hash = app.passwords.hash(password).await?;
-    change_person(
-        app,
+    let reset = audited_change(
         actor,
         staff_id,
-        "staff.password_reset",
+        ("staff.password_reset", app.clock.unix()),
         move |conn, person| {
             StaffRow::set_password_hash(conn, staff_id, &hash)?;
             match this_session.as_deref().filter(|_| staff_id == actor.id) {
@@ -139,8 +140,8 @@ pub async fn reset_password(
             };
             Ok(format!("Reset the password of {}", audit_name(person)))
         },
-    )
-    .await
+    );
+    ending(app, Forget::SessionsOf(staff_id), reset).await
 }
 
 /// "Unlock": the username's failed sign-ins no longer count.
@@ -176,13 +177,24 @@ pub(super) async fn change_person(
     actor.require(Role::Admin)?;
     let now = app.clock.unix();
     app.db
-        .write(move |conn| {
-            let person = StaffRow::find(conn, staff_id)?;
-            let detail = change(conn, &person)?;
-            admin_audit::record(conn, Some(actor.id), audit_action, &detail, now)?;
-            Ok(StaffRow::find(conn, staff_id)?)
-        })
+        .write(audited_change(actor, staff_id, (audit_action, now), change))
         .await
+}
+
+/// The write of [`change_person`]: the person found, changed, audited and
+/// read again as changed.
+fn audited_change(
+    actor: Actor,
+    staff_id: StaffId,
+    (audit_action, now): (&'static str, i64),
+    change: impl FnOnce(&mut SqliteConnection, &StaffRow) -> Result<String, ServiceError>,
+) -> impl FnOnce(&mut SqliteConnection) -> Result<StaffMember, ServiceError> {
+    move |conn| {
+        let person = StaffRow::find(conn, staff_id)?;
+        let detail = change(conn, &person)?;
+        admin_audit::record(conn, Some(actor.id), audit_action, &detail, now)?;
+        Ok(StaffRow::find(conn, staff_id)?)
+    }
 }
 
 /// What marking someone as departed did.
@@ -273,9 +285,10 @@ pub async fn mark_as_departed(
 ) -> Result<Departure, ServiceError> {
     actor.require(Role::Admin)?;
     let now = app.clock.unix();
-    app.db
-        .write(move |conn| mark_as_departed_in(conn, actor.id, staff_id, now))
-        .await
+    ending(app, Forget::Person(staff_id), move |conn| {
+        mark_as_departed_in(conn, actor.id, staff_id, now)
+    })
+    .await
 }
 
 fn mark_as_departed_in(

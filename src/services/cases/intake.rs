@@ -28,6 +28,8 @@ use crate::procedure::{
 use crate::services::{Actor, FieldErrors, ServiceError, policies, replies};
 use crate::state::AppState;
 
+use super::waiting_list::{self, WaitingPage};
+
 /// A new case as the agent typed it, already parsed.
 #[derive(Debug, Clone)]
 pub struct CaseSubmission {
@@ -72,30 +74,45 @@ pub struct IntakeChoices {
     pub reasons: Vec<(ReasonId, String)>,
 }
 
-pub async fn intake_choices(app: &AppState, actor: Actor) -> Result<IntakeChoices, ServiceError> {
+/// What the new-case form shows besides what was typed.
+pub struct IntakePage {
+    pub choices: IntakeChoices,
+    /// The head of the agent's waiting list (SPEC §2.3), longest waiting first.
+    pub waiting: WaitingPage,
+}
+
+/// The form's choices and the agent's waiting list, in one read.
+pub async fn intake_page(app: &AppState, actor: Actor) -> Result<IntakePage, ServiceError> {
     actor.require(Role::Agent)?;
     app.db
-        .read(|conn| {
-            Ok(IntakeChoices {
-                levels: LevelRow::active_by_rank(conn)?
-                    .into_iter()
-                    .map(|l| (l.id, l.name, l.route))
-                    .collect(),
-                servers: ServerRow::active_by_name(conn)?
-                    .into_iter()
-                    .map(|s| (s.id, s.name))
-                    .collect(),
-                reps: StaffRow::by_role(conn, Role::SalesRep)?
-                    .into_iter()
-                    .map(|r| (r.id, r.full_name, r.departed_at.is_some()))
-                    .collect(),
-                reasons: ReasonRow::active_by_position(conn)?
-                    .into_iter()
-                    .map(|r| (r.id, r.name))
-                    .collect(),
+        .read(move |conn| {
+            Ok::<_, ServiceError>(IntakePage {
+                choices: choices_in(conn)?,
+                waiting: waiting_list::page_in(conn, actor, None, waiting_list::ON_THE_FORM)?,
             })
         })
         .await
+}
+
+fn choices_in(conn: &mut SqliteConnection) -> QueryResult<IntakeChoices> {
+    Ok(IntakeChoices {
+        levels: LevelRow::active_by_rank(conn)?
+            .into_iter()
+            .map(|l| (l.id, l.name, l.route))
+            .collect(),
+        servers: ServerRow::active_by_name(conn)?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect(),
+        reps: StaffRow::by_role(conn, Role::SalesRep)?
+            .into_iter()
+            .map(|r| (r.id, r.full_name, r.departed_at.is_some()))
+            .collect(),
+        reasons: ReasonRow::active_by_position(conn)?
+            .into_iter()
+            .map(|r| (r.id, r.name))
+            .collect(),
+    })
 }
 
 /// What became of a submission that was not refused.

@@ -163,20 +163,22 @@ impl CaseView {
     }
 }
 
-/// The case page. Opening it counts as looking: a denied refund leaves the
-/// submitting agent's waiting list.
+/// The case page, read in one trip to the database. Opening it counts as
+/// looking: a denied refund leaves the submitting agent's waiting list.
 pub async fn open_case(
     app: &AppState,
     actor: Actor,
     case_id: CaseId,
     log_before: Option<i32>,
 ) -> Result<CaseView, ServiceError> {
-    let mut case = app.db.read(move |conn| load_case_in(conn, case_id)).await?;
-    let (events, older) = app
+    let case = app
         .db
-        .read(move |conn| log_page(conn, case_id, log_before))
+        .read(move |conn| {
+            let mut case = load_case_in(conn, case_id)?;
+            (case.events, case.older_events) = log_page(conn, case_id, log_before)?;
+            Ok::<_, ServiceError>(case)
+        })
         .await?;
-    (case.events, case.older_events) = (events, older);
     if actor.role == Role::Agent && case.denial_unseen_by(actor) {
         let now = app.clock.unix();
         app.db
@@ -190,7 +192,7 @@ pub async fn open_case(
 }
 
 /// How many log entries the case page shows at a time (SPEC §7).
-pub const LOG_PAGE: i64 = 50;
+pub const LOG_PAGE: usize = 50;
 
 fn log_page(
     conn: &mut SqliteConnection,
@@ -198,8 +200,8 @@ fn log_page(
     before: Option<i32>,
 ) -> Result<(Vec<CaseLogLine>, Option<i32>), ServiceError> {
     let mut events = case_events::newest_for_case(conn, case_id, before, LOG_PAGE + 1)?;
-    let more = events.len() as i64 > LOG_PAGE;
-    events.truncate(LOG_PAGE as usize);
+    let more = events.len() > LOG_PAGE;
+    events.truncate(LOG_PAGE);
     events.reverse();
     let older = more.then(|| events.first().map(|e| e.id)).flatten();
     Ok((events, older))

@@ -9,9 +9,11 @@ use serde::Deserialize;
 use crate::domain::{CancellationRoute, CaseId, LevelId, RequestKind, Role, StaffId};
 use crate::format::Formatter;
 use crate::services::FieldErrors;
-use crate::services::cases::intake::{IntakeChoices, Submitted, intake_choices, submit_case};
+use crate::services::cases::intake::{
+    IntakeChoices, IntakePage, Submitted, intake_page, submit_case,
+};
 use crate::services::cases::typed_forms;
-use crate::services::cases::waiting_list::{WaitingCase, waiting_for};
+use crate::services::cases::waiting_list::WaitingPage;
 use crate::state::AppState;
 use crate::web::cookies::browser_id;
 use crate::web::current_user::CurrentUser;
@@ -44,7 +46,8 @@ impl From<(LevelId, String, CancellationRoute)> for LevelOption {
 struct NewCasePage {
     layout: Layout,
     fmt: Formatter,
-    waiting: Vec<WaitingCase>,
+    /// The longest waiting; `waiting.next` says there are more.
+    waiting: WaitingPage,
     form: NewCaseForm,
     errors: FieldErrors,
     levels: Vec<LevelOption>,
@@ -81,16 +84,17 @@ async fn new_case_page(
     form: NewCaseForm,
     extras: Extras,
 ) -> Result<HttpResponse, AppError> {
+    let IntakePage { choices, waiting } = intake_page(state, user.actor()).await?;
     let IntakeChoices {
         levels,
         servers,
         reps,
         reasons,
-    } = intake_choices(state, user.actor()).await?;
+    } = choices;
     let page = NewCasePage {
         layout: Layout::signed_in(user, session),
         fmt: Formatter::for_state(state),
-        waiting: waiting_for(state, user.id).await?,
+        waiting,
         form,
         errors: extras.errors,
         levels: levels.into_iter().map(LevelOption::from).collect(),

@@ -1,9 +1,11 @@
-//! Cases: the intake form with the agent's waiting list, the case page and
-//! the actions on it, and the searchable list with its CSV export.
+//! Cases: the intake form with the head of the agent's waiting list, the
+//! whole waiting list, the case page and the actions on it, and the
+//! searchable list with its CSV export.
 
 pub mod intake;
 pub mod list;
 pub mod show;
+pub mod waiting;
 
 /// One option of a select.
 pub struct Choice {
