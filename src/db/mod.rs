@@ -39,12 +39,9 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 /// `cache_size = -8192`: 8 MiB of page cache per connection (SQLite's
 /// default is 2 MiB), so a search's trigram doclists at a million cases stay
 /// in memory between requests instead of being read again each time.
-///
-/// `mmap_size`: pages are read straight from the operating system's cache,
-/// which all connections share, instead of copied into each connection's
-/// own cache one `pread` at a time; the all-time report at a million cases
-/// reads a few hundred megabytes. Only the address space is reserved; the
-/// limit is raised at compile time (`.cargo/config.toml`).
+/// The file is mapped only while a report reads it
+/// (`views::reports::with_file_mapped`), never for every page: mapped pages
+/// count in the server's RSS for as long as a connection keeps them.
 #[derive(Debug)]
 struct Pragmas;
 
@@ -55,8 +52,7 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -8192;
-             PRAGMA mmap_size = 17179869184;",
+             PRAGMA cache_size = -8192;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }

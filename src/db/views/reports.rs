@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use diesel::connection::DefaultLoadingMode;
+use diesel::connection::{DefaultLoadingMode, SimpleConnection};
 use diesel::prelude::*;
 use diesel::query_builder::SqlQuery;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
@@ -27,6 +27,23 @@ use crate::domain::{
     BillingStatus, CancellationRoute, CancellationStatus, LevelId, Money, OfferMade, ReasonId,
     ReviewState, SaveOutcome, SaveTaskId, StaffId,
 };
+
+/// Runs `read` with the database file mapped into memory, and unmaps it
+/// after. A report reads hundreds of megabytes at a million cases: mapped,
+/// its pages come straight from the operating system's cache, which the
+/// three parallel readers share, instead of a `pread` per page into each
+/// connection's own 8 MiB cache (2 × the CPU without). Unmapped after, so
+/// the pages do not stay counted in the server's RSS. The compile-time
+/// limit is raised in `.cargo/config.toml`.
+pub fn with_file_mapped<T, E: From<diesel::result::Error>>(
+    conn: &mut SqliteConnection,
+    read: impl FnOnce(&mut SqliteConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    conn.batch_execute("PRAGMA mmap_size = 17179869184")?;
+    let done = read(conn);
+    conn.batch_execute("PRAGMA mmap_size = 0")?;
+    done
+}
 
 /// The names of every level, reason and person, by id.
 #[derive(Debug, Default)]

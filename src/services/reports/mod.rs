@@ -86,13 +86,20 @@ pub async fn reports(
     let months = Arc::new(Months::between(filter.from, filter.to, zone));
     let (for_saves, for_cancellations) = (Arc::clone(&months), Arc::clone(&months));
     let (save_calls, cancellations, refunds) = tokio::try_join!(
-        app.db
-            .read(move |conn| { save_calls_table(conn, span, Labels::new(by, &for_saves), now) }),
         app.db.read(move |conn| {
-            cancellations_table(conn, span, Labels::new(by, &for_cancellations))
+            rows::with_file_mapped(conn, |conn| {
+                save_calls_table(conn, span, Labels::new(by, &for_saves), now)
+            })
         }),
         app.db.read(move |conn| {
-            refunds_table(conn, span, Labels::new(by.for_refunds(), &months))
+            rows::with_file_mapped(conn, |conn| {
+                cancellations_table(conn, span, Labels::new(by, &for_cancellations))
+            })
+        }),
+        app.db.read(move |conn| {
+            rows::with_file_mapped(conn, |conn| {
+                refunds_table(conn, span, Labels::new(by.for_refunds(), &months))
+            })
         }),
     )?;
     Ok(Reports {
